@@ -1,0 +1,330 @@
+"""The directory's domain: areas, organisations, vocabularies and listings."""
+
+import uuid
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+
+from .search import text_search
+
+# --- Areas -------------------------------------------------------------------
+
+
+class AreaQuerySet(models.QuerySet):
+    def with_parents(self):
+        return self.select_related("parent__parent")
+
+
+class AreaManager(models.Manager.from_queryset(AreaQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Area(models.Model):
+    """A place a service covers: the region, a police-and-crime-commissioner
+    area, or a local-authority area inside one."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", "Region"
+        PCC_AREA = "pcc_area", "Police and crime commissioner area"
+        LOCAL_AUTHORITY = "local_authority", "Local authority area"
+
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The larger area this one sits inside. Leave empty only for the region.",
+    )
+    description = models.TextField(
+        blank=True, help_text="One or two sentences shown on the area's page."
+    )
+
+    objects = AreaManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("directory:area-detail", kwargs={"slug": self.slug})
+
+    def ancestors(self):
+        """Return the areas this one sits inside, nearest first."""
+        found, area, seen = [], self.parent, {self.pk}
+        while area is not None and area.pk not in seen:
+            found.append(area)
+            seen.add(area.pk)
+            area = area.parent
+        return found
+
+    def lineage(self):
+        """Return this area and every area it sits inside."""
+        return [self, *self.ancestors()]
+
+
+# --- Organisations ---------------------------------------------------------
+
+
+class OrganisationManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Organisation(models.Model):
+    """A body that runs one or more restorative justice services."""
+
+    class Kind(models.TextChoices):
+        STATUTORY = "statutory", "Statutory (police, probation, council, youth justice)"
+        COMMISSIONED = "commissioned", "Commissioned service"
+        VOLUNTARY = "voluntary", "Voluntary or independent"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = OrganisationManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return f"{reverse('directory:search')}?organisation={self.slug}"
+
+    @property
+    def short_kind(self):
+        return self.get_kind_display().split(" (")[0]
+
+
+# --- Vocabularies --------------------------------------------------------------
+
+
+class TermManager(models.Manager):
+    def get_by_natural_key(self, vocabulary, slug):
+        return self.get(vocabulary=vocabulary, slug=slug)
+
+
+class Term(models.Model):
+    """One value of a controlled vocabulary (who a service is for, how it is
+    delivered, …). Kept in one table so every vocabulary can be published as a
+    taxonomy with stable ids, and staff can add values without a code change."""
+
+    class Vocabulary(models.TextChoices):
+        AUDIENCE = "audience", "Who it is for"
+        AGE_GROUP = "age_group", "Age group"
+        DELIVERY_MODE = "delivery_mode", "How it is delivered"
+        SETTING = "setting", "Setting"
+        CASE_TYPE = "case_type", "Complex and sensitive cases"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    vocabulary = models.CharField(max_length=20, choices=Vocabulary.choices)
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100)
+    description = models.CharField(
+        max_length=300, blank=True, help_text="A plain-English explanation shown to visitors."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers are listed first."
+    )
+
+    objects = TermManager()
+
+    class Meta:
+        ordering = ["vocabulary", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "slug"], name="unique_term_slug"),
+            models.UniqueConstraint(fields=["vocabulary", "name"], name="unique_term_name"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.vocabulary, self.slug)
+
+
+def vocabulary(name):
+    """Limit a relation to the terms of one vocabulary."""
+    return {"vocabulary": name}
+
+
+# --- Listings ----------------------------------------------------------------
+
+
+class ListingQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Listing.Status.PUBLISHED)
+
+    def in_areas(self, areas):
+        """Return listings covering any of ``areas``: a service that covers a
+        larger area covers everything inside it."""
+        covering = {ancestor.pk for area in areas for ancestor in area.lineage()}
+        return self.with_related("areas", covering)
+
+    def in_area(self, area):
+        return self.in_areas([area])
+
+    def with_related(self, field, objects):
+        """Return listings related through many-to-many ``field`` to any of
+        ``objects``. EXISTS rather than a join, so no listing appears twice."""
+        relation = Listing._meta.get_field(field)
+        links = relation.remote_field.through.objects.filter(
+            **{relation.m2m_field_name(): OuterRef("pk")},
+            **{f"{relation.m2m_reverse_field_name()}__in": objects},
+        )
+        return self.filter(Exists(links))
+
+    def offering(self, *modes):
+        return self.with_related("delivery_modes", modes)
+
+    def search(self, query):
+        return text_search(self, query)
+
+    def for_listing(self):
+        """Fetch what a list of listing cards shows, in a fixed number of queries."""
+        return self.select_related("organisation").prefetch_related(
+            "audiences", "delivery_modes", "areas"
+        )
+
+
+class ListingManager(models.Manager.from_queryset(ListingQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ()-]{6,30}$",
+    "Enter a phone number using digits, spaces and brackets, for example 0116 123 4567.",
+)
+
+
+class Listing(models.Model):
+    """One restorative justice service as the public sees it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        ARCHIVED = "archived", "Archived"
+
+    class Accreditation(models.TextChoices):
+        NONE = "", "None recorded"
+        RJC_REGISTERED = "rjc_registered", "Restorative Justice Council registered practitioners"
+        RSQM = "rsqm", "Restorative Service Quality Mark"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, help_text="The service's name as the public knows it.")
+    slug = models.SlugField(max_length=200, unique=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="listings"
+    )
+    summary = models.CharField(
+        max_length=240, help_text="One sentence saying what the service does and for whom."
+    )
+    description = models.TextField(
+        blank=True, help_text="More detail: what happens, who can take part, what support is given."
+    )
+
+    audiences = models.ManyToManyField(
+        Term,
+        related_name="+",
+        limit_choices_to=vocabulary(Term.Vocabulary.AUDIENCE),
+        verbose_name="who it is for",
+    )
+    age_groups = models.ManyToManyField(
+        Term,
+        related_name="+",
+        limit_choices_to=vocabulary(Term.Vocabulary.AGE_GROUP),
+    )
+    delivery_modes = models.ManyToManyField(
+        Term,
+        related_name="+",
+        limit_choices_to=vocabulary(Term.Vocabulary.DELIVERY_MODE),
+        verbose_name="how it is delivered",
+    )
+    settings = models.ManyToManyField(
+        Term,
+        related_name="+",
+        blank=True,
+        limit_choices_to=vocabulary(Term.Vocabulary.SETTING),
+    )
+    case_types = models.ManyToManyField(
+        Term,
+        related_name="+",
+        blank=True,
+        limit_choices_to=vocabulary(Term.Vocabulary.CASE_TYPE),
+        verbose_name="complex and sensitive cases taken",
+        help_text="Only tick a case type if trained facilitators assess and take such cases.",
+    )
+    areas = models.ManyToManyField(
+        Area,
+        related_name="listings",
+        verbose_name="areas covered",
+        help_text="Choose the largest area the service covers in full.",
+    )
+
+    self_referral = models.BooleanField(
+        "accepts self-referrals",
+        default=False,
+        help_text="Tick if people can contact the service themselves, without a professional.",
+    )
+    how_to_refer = models.TextField(
+        blank=True, help_text="How a person or a professional asks for the service."
+    )
+    referral_form_url = models.URLField("referral form link", blank=True)
+    accreditation = models.CharField(
+        max_length=20, choices=Accreditation.choices, blank=True, default=Accreditation.NONE
+    )
+
+    phone = models.CharField(max_length=40, blank=True, validators=[phone_validator])
+    email = models.EmailField(blank=True)
+    website = models.URLField(blank=True)
+    address = models.TextField(blank=True, help_text="Only if visitors can come to this address.")
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    last_checked = models.DateField(
+        default=timezone.localdate, help_text="When the details were last confirmed as correct."
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ListingManager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("directory:listing-detail", kwargs={"slug": self.slug})
+
+    @property
+    def has_contact_details(self):
+        return any([self.phone, self.email, self.website, self.address])

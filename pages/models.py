@@ -1,0 +1,73 @@
+"""Information pages that forum staff write and edit in the admin."""
+
+import markdown
+import nh3
+from django.db import models
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+
+# What staff-written Markdown may turn into. Anything else (scripts, styles,
+# event handlers, iframes) is stripped by nh3 before the page is shown.
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
+    "strong", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+
+
+def render_markdown(text):
+    """Return staff-written Markdown as sanitised HTML, safe to insert in a page."""
+    html = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    )
+    return mark_safe(clean)  # sanitised by nh3 just above
+
+
+class PageQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+    def in_footer(self):
+        return self.published().filter(show_in_footer=True)
+
+
+class Page(models.Model):
+    """A page of plain-English information: what restorative justice is,
+    whether it is right for you, privacy, accessibility and so on."""
+
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True, help_text="The page's web address.")
+    summary = models.CharField(
+        max_length=240, help_text="One sentence shown in lists of pages and to search engines."
+    )
+    body = models.TextField(
+        help_text=(
+            "Write in plain English. Markdown formatting works: ## for a heading, "
+            "- for a bullet list, [words](https://example.org) for a link."
+        )
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers are listed first."
+    )
+    show_in_footer = models.BooleanField(default=False)
+    published = models.BooleanField(default=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = PageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("pages:page-detail", kwargs={"slug": self.slug})
+
+    def body_html(self):
+        return render_markdown(self.body)
