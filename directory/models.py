@@ -55,11 +55,11 @@ class Area(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("directory:area-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     def ancestors(self):
         """Return the areas this one sits inside, nearest first."""
@@ -108,11 +108,11 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return f"{reverse('directory:search')}?organisation={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def short_kind(self):
@@ -319,11 +319,11 @@ class Listing(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("directory:listing-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def has_contact_details(self):

@@ -1,0 +1,263 @@
+"""The search page's filters, their facet counts and the active-filter list.
+
+Filters are GET parameters so every search has a shareable address. Filters
+combine with AND; the values chosen within one filter combine with OR.
+"""
+
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, OuterRef, Q
+
+from .models import Area, Listing, Organisation, Term
+
+MAX_QUERY_LENGTH = 200
+
+# Shown when a shared or hand-edited address names a value that does not exist.
+UNKNOWN_VALUE = {
+    "invalid_choice": "“%(value)s” is not one of the choices. Remove it and search again.",
+    "invalid_pk_value": "“%(pk)s” is not one of the choices. Remove it and search again.",
+}
+
+
+class TermFilter(django_filters.ModelMultipleChoiceFilter):
+    """Filter by one vocabulary's terms, chosen by slug."""
+
+    def __init__(self, vocabulary, **kwargs):
+        self.vocabulary = vocabulary
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("queryset", Term.objects.filter(vocabulary=vocabulary))
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
+        kwargs.setdefault("error_messages", UNKNOWN_VALUE)
+        super().__init__(**kwargs)
+
+    def filter(self, qs, value):
+        return qs.with_related(self.field_name, value) if value else qs
+
+
+class ListingFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_text",
+        label="Search",
+        max_length=MAX_QUERY_LENGTH,
+        error_messages={
+            "max_length": f"Search words must be {MAX_QUERY_LENGTH} characters or fewer."
+        },
+    )
+    area = django_filters.ModelMultipleChoiceFilter(
+        label="Area",
+        queryset=Area.objects.with_parents(),
+        to_field_name="slug",
+        method="filter_area",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=UNKNOWN_VALUE,
+    )
+    audience = TermFilter(Term.Vocabulary.AUDIENCE, field_name="audiences", label="Who it is for")
+    mode = TermFilter(
+        Term.Vocabulary.DELIVERY_MODE, field_name="delivery_modes", label="How it is delivered"
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        field_name="organisation__kind",
+        choices=Organisation.Kind.choices,
+        label="Type of organisation",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=UNKNOWN_VALUE,
+    )
+    self_referral = django_filters.ChoiceFilter(
+        choices=[("yes", "You can contact the service yourself")],
+        method="filter_self_referral",
+        label="Self-referral",
+        empty_label=None,
+        error_messages=UNKNOWN_VALUE,
+    )
+    age = TermFilter(Term.Vocabulary.AGE_GROUP, field_name="age_groups", label="Age group")
+    setting = TermFilter(Term.Vocabulary.SETTING, field_name="settings", label="Setting")
+    cases = TermFilter(
+        Term.Vocabulary.CASE_TYPE, field_name="case_types", label="Complex and sensitive cases"
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        field_name="organisation",
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        label="Organisation",
+        error_messages=UNKNOWN_VALUE,
+    )
+
+    class Meta:
+        model = Listing
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_area(self, queryset, name, value):
+        return queryset.in_areas(value) if value else queryset
+
+    def filter_self_referral(self, queryset, name, value):
+        return queryset.filter(self_referral=True) if value == "yes" else queryset
+
+    def filter_queryset_except(self, queryset, excluded):
+        """Apply every filter but ``excluded``: the base for that filter's counts."""
+        for name, value in self.form.cleaned_data.items():
+            if name != excluded:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    # --- What the page shows about the filters --------------------------------
+
+    def facets(self):
+        """Return each filter's options with the number of matching listings
+        if that option were added to the other filters chosen."""
+        selected = self.form.cleaned_data
+        terms = list(Term.objects.all())
+        facets = [
+            self._area_facet(selected.get("area") or []),
+            *[
+                self._term_facet(name, terms, selected.get(name) or [])
+                for name in ("audience", "mode")
+            ],
+            self._kind_facet(selected.get("kind") or []),
+            self._self_referral_facet(selected.get("self_referral")),
+            *[
+                self._term_facet(name, terms, selected.get(name) or [])
+                for name in ("age", "setting", "cases")
+            ],
+        ]
+        return facets
+
+    def _base(self, name):
+        return self.filter_queryset_except(self.queryset, name)
+
+    def _term_facet(self, name, terms, chosen):
+        filter_ = self.filters[name]
+        relation = Listing._meta.get_field(filter_.field_name)
+        through = relation.remote_field.through
+        term_column = relation.m2m_reverse_field_name()
+        counts = dict(
+            through.objects.filter(
+                **{f"{relation.m2m_field_name()}__in": self._base(name).values("pk")}
+            )
+            .values_list(term_column)
+            .annotate(n=Count(relation.m2m_field_name()))
+            .order_by()
+        )
+        chosen_slugs = {term.slug for term in chosen}
+        options = [
+            FacetOption(term.slug, term.name, counts.get(term.pk, 0), term.slug in chosen_slugs)
+            for term in terms
+            if term.vocabulary == filter_.vocabulary
+        ]
+        return Facet(name, filter_.label, options)
+
+    def _area_facet(self, chosen):
+        areas = list(Area.objects.with_parents())
+        base = self._base("area")
+        links = Listing.areas.through.objects.filter(listing=OuterRef("pk"))
+        # One query: for each area, count listings covering it or an area around it.
+        counts = base.aggregate(
+            **{
+                f"area_{area.pk}": Count(
+                    "pk",
+                    filter=Q(Exists(links.filter(area__in=[a.pk for a in area.lineage()]))),
+                )
+                for area in areas
+            }
+        )
+        chosen_slugs = {area.slug for area in chosen}
+        options = [
+            FacetOption(
+                area.slug,
+                area.name,
+                counts[f"area_{area.pk}"],
+                area.slug in chosen_slugs,
+                depth=len(area.ancestors()),
+            )
+            for area in area_tree(areas)
+        ]
+        return Facet("area", "Area", options)
+
+    def _kind_facet(self, chosen):
+        counts = dict(
+            self._base("kind").values_list("organisation__kind").annotate(n=Count("pk")).order_by()
+        )
+        options = [
+            FacetOption(value, label, counts.get(value, 0), value in chosen)
+            for value, label in Organisation.Kind.choices
+        ]
+        return Facet("kind", "Type of organisation", options)
+
+    def _self_referral_facet(self, chosen):
+        count = self._base("self_referral").filter(self_referral=True).count()
+        return Facet(
+            "self_referral",
+            "Self-referral",
+            [FacetOption("yes", "You can contact the service yourself", count, chosen == "yes")],
+        )
+
+
+def area_tree(areas):
+    """Order areas as a tree: each area followed by the areas inside it."""
+    children = {}
+    for area in areas:
+        children.setdefault(area.parent_id, []).append(area)
+    ordered = []
+
+    def visit(parent_id):
+        for area in sorted(children.get(parent_id, []), key=lambda a: a.name):
+            ordered.append(area)
+            visit(area.pk)
+
+    visit(None)
+    return ordered
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    checked: bool
+    depth: int = 0
+
+
+@dataclass
+class Facet:
+    name: str
+    legend: str
+    options: list = field(default_factory=list)
+
+    @property
+    def any_checked(self):
+        return any(option.checked for option in self.options)
+
+
+def active_filters(filterset, params):
+    """Return (label, address without it) for every filter value in force."""
+    data = filterset.form.cleaned_data
+    active = []
+    for name, value in data.items():
+        if not value:
+            continue
+        if name == "q":
+            active.append((f"Search: “{value}”", _without(params, name, None)))
+        elif name == "kind":
+            labels = dict(Organisation.Kind.choices)
+            active.extend((labels[v], _without(params, name, v)) for v in value)
+        elif name == "self_referral":
+            active.append(("You can contact the service yourself", _without(params, name, value)))
+        else:
+            key = "slug"
+            active.extend((str(obj), _without(params, name, getattr(obj, key))) for obj in value)
+    return active
+
+
+def _without(params, name, value):
+    remaining = params.copy()
+    remaining.pop("page", None)
+    if value is None:
+        remaining.pop(name, None)
+    else:
+        remaining.setlist(name, [v for v in remaining.getlist(name) if v != value])
+    query = remaining.urlencode()
+    return f"?{query}" if query else "?"

@@ -1,0 +1,120 @@
+"""Public pages of the directory: home, search, listings and areas."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from .filters import ListingFilter, active_filters, area_tree
+from .models import Area, Listing
+
+MAX_PAGE_PARAM_LENGTH = 6
+
+
+class BadPage(Exception):
+    """A page number that cannot be shown, with the status and message to give."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def paginate(request, queryset):
+    """Return the requested page of ``queryset``, or raise BadPage."""
+    raw = request.GET.get("page", "1").strip() or "1"
+    if len(raw) > MAX_PAGE_PARAM_LENGTH or not raw.isascii() or not raw.isdigit():
+        raise BadPage(400, "The page number must be a whole number, such as 2.")
+    number = int(raw)
+    paginator = Paginator(queryset, settings.DIRECTORY_PAGE_SIZE)
+    if number < 1 or number > paginator.num_pages:
+        raise BadPage(
+            404,
+            f"There is no page {number} of these results. "
+            f"There {'is' if paginator.num_pages == 1 else 'are'} "
+            f"{paginator.num_pages} page{'' if paginator.num_pages == 1 else 's'}.",
+        )
+    return paginator.page(number)
+
+
+def home(request):
+    areas = area_tree(list(Area.objects.with_parents()))
+    return render(
+        request,
+        "directory/home.html",
+        {
+            "pcc_areas": [a for a in areas if a.kind == Area.Kind.PCC_AREA],
+            "region": next((a for a in areas if a.kind == Area.Kind.REGION), None),
+        },
+    )
+
+
+def search(request):
+    filterset = ListingFilter(request.GET, queryset=Listing.objects.published())
+    context = {"filterset": filterset, "for_professionals": request.GET.get("you") == "pro"}
+    if not filterset.is_valid():
+        context["errors"] = _error_list(filterset.form)
+        return render(request, "directory/search.html", context, status=400)
+    results = filterset.qs.for_listing()
+    context["active_filters"] = active_filters(filterset, request.GET)
+    context["facets"] = filterset.facets()
+    try:
+        context["page_obj"] = paginate(request, results)
+    except BadPage as bad:
+        context["errors"] = [{"field": "page", "message": bad.message}]
+        return render(request, "directory/search.html", context, status=bad.status)
+    context["page_params"] = _params_without_page(request)
+    return render(request, "directory/search.html", context)
+
+
+def listing_detail(request, slug):
+    listing = get_object_or_404(
+        Listing.objects.published()
+        .select_related("organisation")
+        .prefetch_related("audiences", "age_groups", "delivery_modes", "settings", "case_types")
+        .prefetch_related("areas"),
+        slug=slug,
+    )
+    return render(request, "directory/listing_detail.html", {"listing": listing})
+
+
+def area_list(request):
+    return render(
+        request,
+        "directory/area_list.html",
+        {"areas": area_tree(list(Area.objects.with_parents()))},
+    )
+
+
+def area_detail(request, slug):
+    area = get_object_or_404(Area.objects.with_parents(), slug=slug)
+    published = Listing.objects.published()
+    covering = published.in_area(area).for_listing()
+    context = {"area": area, "total": covering.count()}
+    try:
+        context["page_obj"] = paginate(request, covering)
+    except BadPage as bad:
+        context["errors"] = [{"field": "page", "message": bad.message}]
+        return render(request, "directory/area_detail.html", context, status=bad.status)
+    inside = [a for a in Area.objects.with_parents() if area in a.ancestors()]
+    context["inside"] = inside
+    context["in_parts"] = (
+        published.with_related("areas", inside).exclude(pk__in=covering.values("pk")).count()
+        if inside
+        else 0
+    )
+    context["page_params"] = _params_without_page(request)
+    return render(request, "directory/area_detail.html", context)
+
+
+def _error_list(form):
+    return [
+        {"field": name, "label": form.fields[name].label, "message": message}
+        for name, messages in form.errors.items()
+        for message in messages
+    ]
+
+
+def _params_without_page(request):
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
