@@ -77,7 +77,7 @@ class ListingFilter(django_filters.FilterSet):
         Term.Vocabulary.CASE_TYPE, field_name="case_types", label="Complex and sensitive cases"
     )
     organisation = django_filters.ModelMultipleChoiceFilter(
-        field_name="organisation",
+        field_name="organisation__slug",
         queryset=Organisation.objects.all(),
         to_field_name="slug",
         label="Organisation",
@@ -152,7 +152,9 @@ class ListingFilter(django_filters.FilterSet):
 
     def _area_facet(self, chosen):
         areas = list(Area.objects.with_parents())
-        base = self._base("area")
+        # A plain queryset to aggregate over: the text search's rank annotation
+        # would make Django wrap the aggregate in a subquery.
+        base = Listing.objects.filter(pk__in=self._base("area").values("pk"))
         links = Listing.areas.through.objects.filter(listing=OuterRef("pk"))
         # One query: for each area, count listings covering it or an area around it.
         counts = base.aggregate(

@@ -171,3 +171,4 @@ LOGGING = {
 # --- The directory ----------------------------------------------------------
 
 DIRECTORY_PAGE_SIZE = 20
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]

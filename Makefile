@@ -1,0 +1,51 @@
+# Targets read like the README: run, test, lint, format.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+# Tests run with production-like settings (DEBUG off), over plain HTTP.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production \
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_DEBUG=0
+
+.PHONY: run test lint format install install-dev static sample-data clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+static: install
+	DJANGO_DEBUG=1 $(MANAGE) collectstatic --noinput --verbosity 0
+
+sample-data: install
+	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=1 $(MANAGE) loaddata areas sample_services
+
+## run: set everything up and serve the site on http://127.0.0.1:8000 (SQLite, sample data)
+run: install sample-data static
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:8000
+
+## test: set up and run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
+test: install-dev static
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

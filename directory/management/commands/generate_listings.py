@@ -1,0 +1,103 @@
+"""Create clearly fictional listings for load tests and demonstrations."""
+
+import random
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from directory.models import Area, Listing, Organisation, Term
+
+MAX_COUNT = 100_000
+
+ADJECTIVES = ["Riverside", "Northfield", "Oakwood", "Hillview", "Meadow", "Stonebridge", "Ashby"]
+SERVICES = [
+    ("Restorative Conversations", "face-to-face meetings and shuttle mediation"),
+    ("Repairing Harm Project", "letter writing and video calls"),
+    ("Family Talking Service", "family group conferences"),
+    ("Community Mediation", "neighbour and community mediation"),
+    ("Youth Restorative Team", "restorative work with young people"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create N clearly fictional published listings (for load tests and demos)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("count", type=int, help="How many listings to create.")
+        parser.add_argument("--seed", type=int, default=1, help="Random seed, for repeatable data.")
+        parser.add_argument(
+            "--status",
+            choices=[s.value for s in Listing.Status],
+            default=Listing.Status.PUBLISHED,
+        )
+
+    def handle(self, *args, count, seed, status, **options):
+        if not 1 <= count <= MAX_COUNT:
+            raise CommandError(f"count must be between 1 and {MAX_COUNT}.")
+        areas = list(Area.objects.all())
+        if not areas:
+            raise CommandError("Load the areas first: python manage.py loaddata areas")
+        terms = {}
+        for term in Term.objects.all():
+            terms.setdefault(term.vocabulary, []).append(term)
+        rng = random.Random(seed)
+        with transaction.atomic():
+            created = self.create(count, rng, areas, terms, status)
+        self.stdout.write(self.style.SUCCESS(f"Created {created} fictional listings."))
+
+    def create(self, count, rng, areas, terms, status):
+        organisations = [
+            Organisation.objects.get_or_create(
+                slug=f"fictional-organisation-{n}",
+                defaults={
+                    "name": f"Fictional Organisation {n} (demonstration data)",
+                    "kind": kind,
+                    "description": "A made-up organisation used to demonstrate the directory.",
+                },
+            )[0]
+            for n, kind in enumerate(Organisation.Kind.values, start=1)
+        ]
+        existing = Listing.objects.filter(slug__regex=r"^fictional-[0-9]+$").values_list(
+            "slug", flat=True
+        )
+        start = max((int(slug.rsplit("-", 1)[1]) for slug in existing), default=0)
+        listings = []
+        for n in range(start + 1, start + count + 1):
+            place = rng.choice(ADJECTIVES)
+            service, what = rng.choice(SERVICES)
+            listings.append(
+                Listing(
+                    name=f"{place} {service} {n} (fictional)",
+                    slug=f"fictional-{n}",
+                    organisation=rng.choice(organisations),
+                    summary=f"A fictional service offering {what}, used to demonstrate the site.",
+                    description=(
+                        f"This listing is made up. It describes {what} so that the directory can "
+                        "be tried out and measured with many services."
+                    ),
+                    self_referral=rng.random() < 0.5,
+                    how_to_refer="This is a fictional service: there is no one to contact.",
+                    status=status,
+                )
+            )
+        Listing.objects.bulk_create(listings, batch_size=500)
+        listings = list(Listing.objects.filter(slug__in=[listing.slug for listing in listings]))
+        relations = {
+            "audiences": (Term.Vocabulary.AUDIENCE, 1, 2),
+            "age_groups": (Term.Vocabulary.AGE_GROUP, 1, 2),
+            "delivery_modes": (Term.Vocabulary.DELIVERY_MODE, 1, 3),
+            "settings": (Term.Vocabulary.SETTING, 1, 2),
+            "case_types": (Term.Vocabulary.CASE_TYPE, 0, 2),
+        }
+        for field, (vocabulary, low, high) in relations.items():
+            choices = terms.get(vocabulary, [])
+            self.link(field, listings, lambda: rng.sample(choices, rng.randint(low, high)))
+        self.link("areas", listings, lambda: rng.sample(areas, rng.randint(1, 2)))
+        return len(listings)
+
+    def link(self, field, listings, pick):
+        relation = Listing._meta.get_field(field)
+        through = relation.remote_field.through
+        source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+        rows = [through(**{source: listing, target: obj}) for listing in listings for obj in pick()]
+        through.objects.bulk_create(rows, batch_size=1000)

@@ -1,0 +1,91 @@
+"""Shared fixtures: a small area tree and a listing factory.
+
+The vocabularies (who a service is for, delivery modes, …) and the information
+pages are seeded by migrations, so every test database already has them.
+"""
+
+import itertools
+
+import pytest
+
+from directory.models import Area, Listing, Organisation, Term
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def areas(db):
+    """East Midlands → LLR → Leicester / Rutland, and Derbyshire → Derby."""
+    region = Area.objects.create(name="East Midlands", slug="east-midlands", kind="region")
+    llr = Area.objects.create(
+        name="Leicester, Leicestershire and Rutland", slug="llr", kind="pcc_area", parent=region
+    )
+    derbyshire = Area.objects.create(
+        name="Derby and Derbyshire", slug="derby-and-derbyshire", kind="pcc_area", parent=region
+    )
+    made = {
+        "region": region,
+        "llr": llr,
+        "derbyshire": derbyshire,
+        "leicester": Area.objects.create(
+            name="Leicester", slug="leicester", kind="local_authority", parent=llr
+        ),
+        "rutland": Area.objects.create(
+            name="Rutland", slug="rutland", kind="local_authority", parent=llr
+        ),
+        "derby": Area.objects.create(
+            name="Derby", slug="derby", kind="local_authority", parent=derbyshire
+        ),
+    }
+    return made
+
+
+def term(vocabulary, slug):
+    return Term.objects.get(vocabulary=vocabulary, slug=slug)
+
+
+@pytest.fixture
+def make_organisation(db):
+    def make(**overrides):
+        n = next(_counter)
+        values = {"name": f"Organisation {n}", "slug": f"organisation-{n}", "kind": "statutory"}
+        values.update(overrides)
+        return Organisation.objects.create(**values)
+
+    return make
+
+
+@pytest.fixture
+def make_listing(db, make_organisation):
+    """Create a listing; many-to-many fields take lists of slugs (or Areas)."""
+
+    def make(
+        *,
+        audiences=("people-harmed",),
+        age_groups=("adults",),
+        modes=("face-to-face-conference",),
+        settings=(),
+        cases=(),
+        areas=(),
+        **overrides,
+    ):
+        n = next(_counter)
+        values = {
+            "name": f"Service {n}",
+            "slug": f"service-{n}",
+            "summary": "A restorative justice service.",
+            "status": Listing.Status.PUBLISHED,
+        }
+        values.update(overrides)
+        if "organisation" not in values:
+            values["organisation"] = make_organisation()
+        listing = Listing.objects.create(**values)
+        listing.audiences.set([term("audience", s) for s in audiences])
+        listing.age_groups.set([term("age_group", s) for s in age_groups])
+        listing.delivery_modes.set([term("delivery_mode", s) for s in modes])
+        listing.settings.set([term("setting", s) for s in settings])
+        listing.case_types.set([term("case_type", s) for s in cases])
+        listing.areas.set(areas)
+        return listing
+
+    return make
