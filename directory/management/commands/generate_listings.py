@@ -90,14 +90,18 @@ class Command(BaseCommand):
             "case_types": (Term.Vocabulary.CASE_TYPE, 0, 2),
         }
         for field, (vocabulary, low, high) in relations.items():
-            choices = terms.get(vocabulary, [])
-            self.link(field, listings, lambda: rng.sample(choices, rng.randint(low, high)))
-        self.link("areas", listings, lambda: rng.sample(areas, rng.randint(1, 2)))
+            self.link(field, listings, rng, terms.get(vocabulary, []), low, high)
+        self.link("areas", listings, rng, areas, 1, 2)
         return len(listings)
 
-    def link(self, field, listings, pick):
+    def link(self, field, listings, rng, choices, low, high):
+        """Relate each listing to between ``low`` and ``high`` random ``choices``."""
         relation = Listing._meta.get_field(field)
         through = relation.remote_field.through
         source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
-        rows = [through(**{source: listing, target: obj}) for listing in listings for obj in pick()]
+        rows = [
+            through(**{source: listing, target: obj})
+            for listing in listings
+            for obj in rng.sample(choices, rng.randint(low, min(high, len(choices))))
+        ]
         through.objects.bulk_create(rows, batch_size=1000)
