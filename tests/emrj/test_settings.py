@@ -1,0 +1,71 @@
+"""Settings come from the environment, with safe defaults."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**env):
+    """Import the settings in a fresh interpreter with exactly ``env`` set."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    code = (
+        "import emrj.settings as s; "
+        "print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.SECURE_SSL_REDIRECT "
+        "if hasattr(s, 'SECURE_SSL_REDIRECT') else None)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_secret_key_is_required_when_not_debugging():
+    result = load_settings()
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_set():
+    result = load_settings(DJANGO_SECRET_KEY="k")
+    assert result.stdout.split()[0] == "False"
+
+
+def test_debug_mode_runs_without_a_secret_key():
+    result = load_settings(DJANGO_DEBUG="1")
+    assert result.returncode == 0
+    assert result.stdout.split()[0] == "True"
+
+
+def test_sqlite_is_the_default_database():
+    result = load_settings(DJANGO_DEBUG="1")
+    assert "sqlite3" in result.stdout
+
+
+def test_database_url_selects_postgresql():
+    result = load_settings(DJANGO_DEBUG="1", DATABASE_URL="postgres://u@127.0.0.1:5432/x")
+    assert "postgresql" in result.stdout
+
+
+def test_production_redirects_to_https_by_default():
+    result = load_settings(DJANGO_SECRET_KEY="k")
+    assert result.stdout.split()[2] == "True"
+
+
+def test_production_settings_pass_the_deploy_checklist():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SECRET_KEY": "x" * 20 + "a-long-random-production-key-1234567890"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
