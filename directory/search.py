@@ -20,14 +20,23 @@ SYNONYMS = [
     {"letter", "letter writing"},
 ]
 
+# PostgreSQL's English stop words (the Snowball list): both databases drop the
+# same words, so a query of only such words behaves the same everywhere.
 STOP_WORDS = frozenset(
-    "a an and are as at be by for from how i in is it me my of on or the to we what who with you"
-    " your".split()
+    """
+    a about above after again against all am an and any are as at be because been before being
+    below between both but by can did do does doing don down during each few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself
+    just me more most my myself no nor not now of off on once only or other our ours ourselves out
+    over own s same she should so some such t than that the their theirs them themselves then there
+    these they this those through to too under until up very was we were what when where which
+    while who whom why will with you your yours yourself yourselves
+    """.split()
 )
 
 WEIGHTS = {"name": ("A", 4), "summary": ("B", 2), "description": ("C", 1)}
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_WORD = re.compile(r"[^\W_]+")
 
 
 def parse(query):

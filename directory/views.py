@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from .filters import ListingFilter, active_filters, area_tree
 from .models import Area, Listing
 
-MAX_PAGE_PARAM_LENGTH = 6
+MAX_PAGE_DIGITS = 18
 
 
 class BadPage(Exception):
@@ -22,10 +22,12 @@ class BadPage(Exception):
 def paginate(request, queryset):
     """Return the requested page of ``queryset``, or raise BadPage."""
     raw = request.GET.get("page", "1").strip() or "1"
-    if len(raw) > MAX_PAGE_PARAM_LENGTH or not raw.isascii() or not raw.isdigit():
+    if not raw.isascii() or not raw.isdigit():
         raise BadPage(400, "The page number must be a whole number, such as 2.")
-    number = int(raw)
     paginator = Paginator(queryset, settings.DIRECTORY_PAGE_SIZE)
+    if len(raw) > MAX_PAGE_DIGITS:
+        raise BadPage(404, f"There is no page {raw} of these results.")
+    number = int(raw)
     if number < 1 or number > paginator.num_pages:
         raise BadPage(
             404,
@@ -49,7 +51,7 @@ def home(request):
 
 
 def search(request):
-    filterset = ListingFilter(request.GET, queryset=Listing.objects.published())
+    filterset = ListingFilter(_without_blanks(request.GET), queryset=Listing.objects.published())
     context = {"filterset": filterset, "for_professionals": request.GET.get("you") == "pro"}
     if not filterset.is_valid():
         context["errors"] = _error_list(filterset.form)
@@ -104,6 +106,18 @@ def area_detail(request, slug):
     )
     context["page_params"] = _params_without_page(request)
     return render(request, "directory/area_detail.html", context)
+
+
+def _without_blanks(params):
+    """Drop empty values (``?area=``) that hand-edited addresses may carry."""
+    cleaned = params.copy()
+    for key in list(cleaned):
+        values = [value for value in cleaned.getlist(key) if value.strip()]
+        if values:
+            cleaned.setlist(key, values)
+        else:
+            del cleaned[key]
+    return cleaned
 
 
 def _error_list(form):

@@ -84,3 +84,11 @@ def test_a_query_of_only_stop_words_leaves_the_list_unfiltered(make_listing):
 def test_search_treats_query_operators_as_plain_text(make_listing):
     listing = make_listing(summary="Mediation for neighbours.")
     assert search("mediation & | ! :* ( ) ' \"") == [listing]
+
+
+@pytest.mark.parametrize("word", ["about", "very", "other", "don't"])
+def test_words_postgresql_ignores_are_ignored_on_every_database(make_listing, word):
+    make_listing(name="Mediation about very other things")
+    make_listing()
+    assert len(search(word)) == 2
+    assert len(search(f"mediation {word}")) == 1
