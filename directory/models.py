@@ -1,12 +1,15 @@
 """The directory's domain: areas, organisations, vocabularies and listings."""
 
 import uuid
+from datetime import date
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .search import text_search
 
@@ -97,10 +100,17 @@ class Organisation(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="edited_organisations",
+        blank=True,
+        help_text="People who may keep this organisation's listings up to date.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     objects = OrganisationManager()
+    history = HistoricalRecords(excluded_fields=["updated"])
 
     class Meta:
         ordering = ["name"]
@@ -202,6 +212,16 @@ class ListingQuerySet(models.QuerySet):
 
     def search(self, query):
         return text_search(self, query)
+
+    def edited_by(self, user):
+        """Return the listings of the organisations ``user`` edits."""
+        return self.filter(organisation__editors=user)
+
+    def needing_review(self):
+        return self.filter(needs_review=True)
+
+    def not_checked_since(self, day):
+        return self.filter(last_checked__lt=day)
 
     def for_listing(self):
         """Fetch what a list of listing cards shows, in a fixed number of queries."""
@@ -307,10 +327,19 @@ class Listing(models.Model):
     last_checked = models.DateField(
         default=timezone.localdate, help_text="When the details were last confirmed as correct."
     )
+    needs_review = models.BooleanField(
+        default=False, help_text="A provider changed or added this listing since staff last looked."
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     objects = ListingManager()
+    history = HistoricalRecords(
+        m2m_fields=[audiences, age_groups, delivery_modes, settings, case_types, areas],
+        excluded_fields=["updated", "reminder_sent_at"],
+    )
 
     class Meta:
         ordering = ["name"]
@@ -328,3 +357,50 @@ class Listing(models.Model):
     @property
     def has_contact_details(self):
         return any([self.phone, self.email, self.website, self.address])
+
+    @property
+    def needs_checking(self):
+        """True when the details have not been confirmed for six months."""
+        return self.last_checked < months_before(timezone.localdate(), CHECK_AFTER_MONTHS)
+
+
+# Listings unconfirmed for this long are flagged; editors are reminded earlier.
+CHECK_AFTER_MONTHS = 6
+REMIND_AFTER_MONTHS = 5
+
+
+def months_before(day, months):
+    """Return the date ``months`` calendar months before ``day`` (clamped to month end)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class ProblemReport(models.Model):
+    """A visitor's report that something on a listing's page is wrong."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="problem_reports")
+    message = models.TextField("what is wrong", max_length=2000)
+    email = models.EmailField("email for a reply", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Report on {self.listing} ({self.created:%d %b %Y})"

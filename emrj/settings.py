@@ -5,6 +5,7 @@ variables with safe defaults; the README has the table.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_filters",
+    "simple_history",
+    "axes",
     "directory",
     "pages",
 ]
@@ -61,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "emrj.urls"
@@ -96,8 +102,30 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Web addresses typed without a scheme are taken as https (Django 6's default).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
-# --- Passwords ------------------------------------------------------------
+# --- Accounts and passwords --------------------------------------------------
+# django-axes locks a username for 15 minutes after 5 failed sign-ins, without
+# locking anyone else out.
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Locking by username alone is deliberate: staff and providers often share an
+# office network, and one person's typos must not lock out their colleagues.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# An invitation link stays valid for a week, then staff send another.
+PASSWORD_RESET_TIMEOUT = 7 * 24 * 60 * 60
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,4 +199,8 @@ LOGGING = {
 # --- The directory ----------------------------------------------------------
 
 DIRECTORY_PAGE_SIZE = 20
+# The site's public address, for links in emails (invitations, reminders).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reverts go through our own view, which also restores many-to-many fields.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
