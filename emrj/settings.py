@@ -102,8 +102,6 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Web addresses typed without a scheme are taken as https (Django 6's default).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Accounts and passwords --------------------------------------------------
 # django-axes locks a username for 15 minutes after 5 failed sign-ins, without

@@ -9,6 +9,7 @@ organisation's listings.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -59,6 +60,8 @@ class ListingAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/directory/listing/change_form.html"
     change_list_template = "admin/directory/listing/change_list.html"
     history_list_display = ["revert_link"]
+    # A web address typed without a scheme is taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["publish", "unpublish", "archive", "mark_reviewed"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "organisation", "summary", "description"]}),

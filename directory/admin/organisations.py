@@ -5,6 +5,7 @@ admin hides them and answers 403.
 """
 
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory.models import Area, Organisation, Term
@@ -27,6 +28,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["editors"]
     readonly_fields = ["uuid", "created", "updated"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Term)
