@@ -28,7 +28,7 @@ static: install
 
 sample-data: install
 	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
-	DJANGO_DEBUG=1 $(MANAGE) loaddata areas sample_services
+	DJANGO_DEBUG=1 $(MANAGE) load_sample_data
 
 ## run: set everything up and serve the site on http://127.0.0.1:8000 (SQLite, sample data)
 run: install sample-data static

@@ -14,7 +14,7 @@ DOCUMENTED_PHONE = "0800 612 6505"
 
 @pytest.fixture
 def sample_data(db):
-    call_command("loaddata", "areas", "sample_services", verbosity=0)
+    call_command("load_sample_data", verbosity=0)
 
 
 def test_sample_data_loads_areas_organisations_and_published_listings(sample_data):
@@ -28,6 +28,12 @@ def test_loading_the_sample_data_twice_changes_nothing(sample_data):
     call_command("loaddata", "areas", "sample_services", verbosity=0)
     after = (Area.objects.count(), Organisation.objects.count(), Listing.objects.count())
     assert after == before
+
+
+def test_every_sample_listing_and_organisation_has_a_first_version_in_its_history(sample_data):
+    for model in (Listing, Organisation):
+        for obj in model.objects.all():
+            assert obj.history.exists(), obj
 
 
 def test_every_area_sits_inside_the_east_midlands(sample_data):
