@@ -1,5 +1,11 @@
 """The directory's admin, one module per concern."""
 
+from django.contrib import admin
+
 from . import listings, logentries, organisations
 
 __all__ = ["logentries", "listings", "organisations"]
+
+admin.site.site_header = "East Midlands Restorative Justice Directory"
+admin.site.site_title = "Directory admin"
+admin.site.index_title = "Keep the directory up to date"

@@ -148,8 +148,27 @@ class ListingAdmin(SimpleHistoryAdmin):
             return readonly
         readonly += ["status", "accreditation"]
         if obj is not None:
-            readonly += ["organisation", "slug"]
+            readonly += ["organisation_name", "slug"]
         return readonly
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or is_forum_staff(request.user):
+            return fieldsets
+        # Editors see their organisation's name as text: the organisation's own
+        # admin page is for staff only.
+        return [
+            (title, {**options, "fields": [self._editor_field(f) for f in options["fields"]]})
+            for title, options in fieldsets
+        ]
+
+    @staticmethod
+    def _editor_field(name):
+        return "organisation_name" if name == "organisation" else name
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "is_forum_staff": is_forum_staff(request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_prepopulated_fields(self, request, obj=None):
         if "slug" in self.get_readonly_fields(request, obj):
@@ -181,6 +200,10 @@ class ListingAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     # --- Columns -----------------------------------------------------------------
+
+    @admin.display(description="Organisation")
+    def organisation_name(self, obj):
+        return obj.organisation.name
 
     @admin.display(boolean=False, description="Freshness", ordering="last_checked")
     def freshness(self, obj):
