@@ -7,6 +7,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("services/", views.search, name="search"),
     path("services/<slug:slug>/", views.listing_detail, name="listing-detail"),
+    path("services/<slug:slug>/report/", views.report_problem, name="report-problem"),
+    path(
+        "services/<slug:slug>/report/sent/",
+        views.report_problem_sent,
+        name="report-problem-sent",
+    ),
     path("areas/", views.area_list, name="area-list"),
     path("areas/<slug:slug>/", views.area_detail, name="area-detail"),
 ]

@@ -2,9 +2,12 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
+from . import reports
 from .filters import ListingFilter, active_filters, area_tree
+from .forms import ProblemReportForm
 from .models import Area, Listing
 
 MAX_PAGE_DIGITS = 18
@@ -106,6 +109,44 @@ def area_detail(request, slug):
     )
     context["page_params"] = _params_without_page(request)
     return render(request, "directory/area_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def report_problem(request, slug):
+    """Let a visitor tell the listing's editors that something on it is wrong."""
+    listing = get_object_or_404(
+        Listing.objects.published().select_related("organisation"), slug=slug
+    )
+    if request.method != "POST":
+        return _report_page(request, listing, ProblemReportForm())
+    form = ProblemReportForm(request.POST)
+    if form.is_spam:
+        # Look the same as success, so a robot learns nothing; keep nothing.
+        return render(request, "directory/report_problem_sent.html", {"listing": listing})
+    address = request.META.get("REMOTE_ADDR", "")
+    if reports.too_many_reports(listing=listing, address=address):
+        return _report_page(request, listing, form, status=429, too_many=True)
+    if not form.is_valid():
+        return _report_page(request, listing, form, status=400, errors=form.error_list())
+    reports.count_report(listing=listing, address=address)
+    reports.report_submit(
+        listing=listing,
+        message=form.cleaned_data["message"],
+        email=form.cleaned_data["email"],
+    )
+    return redirect("directory:report-problem-sent", slug=listing.slug)
+
+
+def _report_page(request, listing, form, *, status=200, **extra):
+    max_length = form.fields["message"].max_length
+    context = {"listing": listing, "form": form, "max_length": max_length}
+    context["max_length_text"] = f"{max_length:,}"
+    return render(request, "directory/report_problem.html", {**context, **extra}, status=status)
+
+
+def report_problem_sent(request, slug):
+    listing = get_object_or_404(Listing.objects.published(), slug=slug)
+    return render(request, "directory/report_problem_sent.html", {"listing": listing})
 
 
 def _without_blanks(params):

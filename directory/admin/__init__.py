@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from . import listings, logentries, organisations
+from . import reports as reports
 
 __all__ = ["logentries", "listings", "organisations"]
 
