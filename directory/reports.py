@@ -153,3 +153,16 @@ def reports_reopen(*, reports):
     return reports.filter(status=ProblemReport.Status.CLOSED).update(
         status=ProblemReport.Status.OPEN, closed_at=None, closed_by=None
     )
+
+
+# Closed reports are kept this long, as the privacy notice promises, then deleted.
+KEEP_CLOSED_REPORTS_DAYS = 365
+
+
+def reports_delete_old(*, now=None):
+    """Delete reports closed more than a year ago; return how many went."""
+    cutoff = (now or timezone.now()) - timezone.timedelta(days=KEEP_CLOSED_REPORTS_DAYS)
+    deleted, _ = ProblemReport.objects.filter(
+        status=ProblemReport.Status.CLOSED, closed_at__lt=cutoff
+    ).delete()
+    return deleted

@@ -197,6 +197,8 @@ class ListingAdmin(SimpleHistoryAdmin):
             if obj.organisation_id not in editable_organisation_ids(request.user):
                 raise PermissionDenied
             obj.needs_review = True
+            # Saving their own listing is a check of its details as well.
+            obj.last_checked = timezone.localdate()
         super().save_model(request, obj, form, change)
 
     # --- Columns -----------------------------------------------------------------

@@ -210,3 +210,11 @@ def test_information_list_shows_each_page_summary(client):
     html = content(client.get("/information/"))
     summary = Page.objects.get(slug="privacy").summary
     assert escape(summary) in html
+
+
+def test_privacy_notice_says_reports_go_to_the_listings_editors():
+    from pages.models import Page
+
+    body = Page.objects.get(slug="privacy").body
+    assert "to the people who keep that service's listing up to date" in body
+    assert "12 months after they are closed" in body
