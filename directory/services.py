@@ -93,13 +93,13 @@ def review_baseline(listing):
     return listing.history.filter(needs_review=False).order_by("-history_date").first()
 
 
-def listing_changes(listing, *, since):
+def listing_changes(listing, *, since, ignore=()):
     """Return (field label, before, after) for each content field that differs
     between historical record ``since`` and the listing's latest record."""
     current = listing.history.order_by("-history_date", "-history_id").first()
     if current is None or since is None or current.history_id == since.history_id:
         return []
-    delta = current.diff_against(since, excluded_fields=BOOKKEEPING_FIELDS)
+    delta = current.diff_against(since, excluded_fields=[*BOOKKEEPING_FIELDS, *ignore])
     names = _related_names(delta.changes)
     changes = []
     for change in delta.changes:

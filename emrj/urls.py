@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from directory.admin.view_on_site import view_on_site
+
 # Only the second half of Django's password reset: the one-time link in an
 # invitation email. There is deliberately no public form to request a link,
 # and no sign-up; forum staff send invitations.
@@ -19,6 +21,12 @@ accounts_urlpatterns = [
 ]
 
 urlpatterns = [
+    # Before the admin's own URLs, so that this checked version wins.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts_urlpatterns)),
     path("", include("directory.urls")),

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -165,6 +166,20 @@ class ListingAdmin(SimpleHistoryAdmin):
     @staticmethod
     def _editor_field(name):
         return "organisation_name" if name == "organisation" else name
+
+    def history_view(self, request, object_id, extra_context=None):
+        # 404 rather than 403 for editors, so the answer never says which ids exist.
+        if not is_forum_staff(request.user):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not is_forum_staff(request.user):
+            raise Http404
+        if request.method != "GET":
+            # One way to revert: our view, which restores many-to-many fields too.
+            return HttpResponseNotAllowed(["GET"])
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "is_forum_staff": is_forum_staff(request.user)}
@@ -336,7 +351,9 @@ class ListingAdmin(SimpleHistoryAdmin):
             )
             return redirect("admin:directory_listing_change", listing.pk)
         latest = listing.history.order_by("-history_date", "-history_id").first()
-        changes = services.listing_changes(listing, since=record) if latest else []
+        changes = (
+            services.listing_changes(listing, since=record, ignore=["status"]) if latest else []
+        )
         return TemplateResponse(
             request,
             "admin/directory/listing/revert.html",

@@ -22,6 +22,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.timezone import localdate
 
 from directory.models import Listing, Term
 
@@ -744,12 +745,6 @@ def test_app_pages_without_permitted_models_are_not_found(as_editor_a, app):
     assert as_editor_a.get(f"/admin/{app}/").status_code == 404
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Django's admin 'view on site' redirect (/admin/r/<ct>/<id>/) checks no "
-    "permission: it answers any staff user with the public address of any listing, "
-    "so an editor learns the slug of another organisation's draft.",
-)
 def test_view_on_site_redirect_does_not_reveal_the_other_organisations_draft(
     as_editor_a, listing_a, draft_b
 ):
@@ -862,9 +857,10 @@ def test_an_editor_cannot_delete_their_own_listing(as_editor_a, listing_a, metho
 def test_an_editor_cannot_open_even_their_own_listings_history(as_editor_a, listing_a):
     record = listing_a.history.first()
 
-    assert as_editor_a.get(listing_url(listing_a.pk, "history/")).status_code == 403
+    # 404, as for any id: the answer never tells an editor which listings exist.
+    assert as_editor_a.get(listing_url(listing_a.pk, "history/")).status_code == 404
     url = reverse("admin:directory_listing_simple_history", args=[listing_a.pk, record.pk])
-    assert as_editor_a.get(url).status_code == 403
+    assert as_editor_a.get(url).status_code == 404
     assert "/history/" not in body(as_editor_a.get(listing_url(listing_a.pk, "change/")))
 
 
@@ -877,3 +873,18 @@ def test_an_editor_cannot_mark_their_own_listing_reviewed(as_editor_a, listing_a
     assert response.status_code == 403
     listing_a.refresh_from_db()
     assert listing_a.needs_review is True
+
+
+def test_history_pages_answer_the_same_for_b_and_for_a_missing_id(as_editor_a, listing_b):
+    missing = Listing.objects.order_by("-pk").first().pk + 1000
+    for pk in (listing_b.pk, missing):
+        assert as_editor_a.get(listing_url(pk, "history/")).status_code == 404
+
+
+def test_an_editors_save_counts_as_a_check_of_the_details(as_editor_a, listing_a, form_data):
+    Listing.objects.filter(pk=listing_a.pk).update(last_checked="2025-01-01")
+    listing_a.refresh_from_db()
+    response = as_editor_a.post(listing_url(listing_a.pk, "change/"), form_data(listing_a))
+    assert response.status_code == 302
+    listing_a.refresh_from_db()
+    assert listing_a.last_checked == localdate()

@@ -447,3 +447,12 @@ def test_staff_can_see_people_and_log_entries(as_staff, editor_a, listing_a, url
 
 def test_staff_see_the_review_queue_link_on_the_changelist(as_staff, listing_a):
     assert "Review queue" in body(as_staff.get(CHANGELIST))
+
+
+def test_the_history_version_page_cannot_save_a_revert_of_its_own(as_staff, listing_a):
+    client, listing, record = as_staff, listing_a, listing_a.history.first()
+    url = reverse("admin:directory_listing_simple_history", args=[listing.pk, record.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"name": "Changed"}).status_code == 405
+    listing.refresh_from_db()
+    assert listing.name != "Changed"
