@@ -54,6 +54,11 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/directory/organisation/change_form.html"
 
+    def revert_disabled(self, request, obj=None):
+        # Organisations have no tracked many-to-many fields, so the history
+        # library's own revert restores them whole (listings use our own view).
+        return not self.has_change_permission(request, obj)
+
     @admin.display(description="People who keep this organisation's listings up to date")
     def editors_panel(self, obj):
         if obj is None or obj.pk is None:
