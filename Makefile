@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 # Tests run with production-like settings (DEBUG off), over plain HTTP.
+# Two workers: the machines have two cores.
+PYTEST_WORKERS ?= 2
+
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_DEBUG=0
 
@@ -36,7 +39,7 @@ run: install sample-data static
 
 ## test: set up and run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 test: install-dev static
-	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
