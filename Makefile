@@ -9,7 +9,7 @@ MANAGE := $(PY) manage.py
 PYTEST_WORKERS ?= 2
 
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production \
-	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_DEBUG=0
+	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_DEBUG=0
 
 .PHONY: run test lint format install install-dev static sample-data clean
 
@@ -45,6 +45,9 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+	# Django's deployment checklist, with throwaway production-like settings.
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=ci-only-9f3Kq7LmZx2Vb8Nw4Tr6Yh1Jd5Sc0PeGu-not-for-production \
+		$(MANAGE) check --deploy --fail-level WARNING
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

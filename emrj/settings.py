@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "csp",
     "django_filters",
     "simple_history",
     "axes",
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "emrj.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -160,12 +164,19 @@ STORAGES = {
 }
 
 # --- Security ---------------------------------------------------------------
+# Some visitors share a device with the person who harmed them, so the site
+# leaves as few traces as it can: no cookies on public pages, nothing loaded
+# from other hosts, and the referrer never leaves the site.
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# The CSRF cookie (set only on pages with a form) goes when the browser closes,
+# rather than staying on a shared device for a year.
+CSRF_COOKIE_AGE = None
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", True)
@@ -173,8 +184,42 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Secure cookies are only sent over HTTPS, so the test suite and local browser
+# tests (plain HTTP) turn them off with DJANGO_SECURE_COOKIES=0. The __Host-
+# prefix makes the browser refuse a cookie that is not Secure, has a Domain, or
+# has a Path other than "/" (Django's defaults already give path "/" and no
+# domain), so a neighbouring subdomain cannot plant or overwrite them.
+SECURE_COOKIES = env_flag("DJANGO_SECURE_COOKIES", not DEBUG)
+if SECURE_COOKIES:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# Content-Security-Policy (django-csp 4). Everything comes from this site: no
+# inline scripts or style="" attributes, no eval. If an inline script ever
+# becomes unavoidable, allow it by its sha256 hash, never by nonce: a cached
+# page would hand every visitor the same nonce.
+# JSON-LD (<script type="application/ld+json">, planned for the open-data
+# work) is data that browsers never execute, so it needs no allowance here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
+
+# Features no page here needs; the browser refuses them to any script.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 

@@ -11,6 +11,7 @@ from pages.models import Page, render_markdown
 pytestmark = pytest.mark.django_db
 
 SEEDED_SLUGS = [
+    "staying-safe-online",
     "what-is-restorative-justice",
     "is-it-right-for-me",
     "for-professionals",
