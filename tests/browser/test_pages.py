@@ -1,0 +1,133 @@
+"""Every public page type at both widths: accessible (axe-core), light, private, photographed.
+
+Each page opens in a fresh browser context, so its weight includes every file it needs (no
+cache). The rows go to artifacts/browser-report.md and the screenshots to
+artifacts/screenshots/ (both git-ignored; CI keeps them).
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from pages.models import Page
+
+from .conftest import SCREENSHOTS, WIDTHS
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
+
+LISTING = "victim-first-restorative-justice"
+# (page type, address, expected status)
+PAGE_TYPES = [
+    ("home", "/", 200),
+    ("search with results", "/services/?q=restorative", 200),
+    ("search with no results", "/services/?q=zzqxxv", 200),
+    ("listing", f"/services/{LISTING}/", 200),
+    ("areas", "/areas/", 200),
+    ("area", "/areas/leicester-leicestershire-and-rutland/", 200),
+    ("information index", "/information/", 200),
+    ("page not found", "/no-such-page/", 404),
+    ("report a problem", f"/services/{LISTING}/report/", 200),
+    ("report sent", f"/services/{LISTING}/report/sent/", 200),
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+MAX_BYTES = 100 * 1024
+MAX_REQUESTS = 10
+# Pages known to be over the weight budget, and why. app.js imports govuk-frontend.min.js by
+# its plain name, which the manifest storage neither hashes nor compresses, so every page
+# sends 48 KB of uncompressed JavaScript; the search page's longer HTML then passes 100 KB.
+# Fix: hash JS module imports (support_js_module_import_aggregation) in emrj/settings.py.
+KNOWN_OVER_BUDGET = {
+    "search with results": "govuk-frontend.min.js is served uncompressed (48 KB)",
+}
+AXE = Axe()
+
+
+def check_page(open_page, site, record_result, *, order, name, path, status, width):
+    """Open one page in a fresh context and return the problems found with it."""
+    page = open_page(width)
+    response = page.goto(site + path)
+    page.wait_for_load_state("networkidle")
+    assert response.status == status, f"{name}: status {response.status}"
+
+    requests = len(page.requests.all)
+    failed = [
+        (r.url, r.response().status if r.response() else None)
+        for r in page.requests.all[1:]
+        if not r.response() or r.response().status >= 400
+    ]
+    assert failed == [], f"{name}: files that did not load: {failed}"
+    transferred = page.requests.transferred_bytes()
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = results.response["violations"]
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    slug = "-".join(name.replace("/", " ").split())
+    page.screenshot(path=SCREENSHOTS / f"{slug}-{width}.png", full_page=True)
+
+    record_result(
+        {
+            "order": order,
+            "page": name,
+            "width": width,
+            "path": path,
+            "violations": [f"{v['id']} ({len(v['nodes'])})" for v in violations],
+            "requests": requests,
+            "bytes": transferred,
+        }
+    )
+    problems = [
+        f"{name} at {width}: axe {v['id']}: {v['help']} — "
+        + "; ".join(node["target"][0] for node in v["nodes"][:5])
+        for v in violations
+    ]
+    if requests > MAX_REQUESTS:
+        problems.append(f"{name} at {width}: {requests} requests: {page.requests.urls()}")
+    if transferred > MAX_BYTES:
+        over = f"{name} at {width}: {transferred:,} bytes transferred"
+        if name in KNOWN_OVER_BUDGET and not problems:
+            pytest.xfail(f"{over}: {KNOWN_OVER_BUDGET[name]}")
+        problems.append(over)
+    return problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(
+    ("order", "name", "path", "status"), [(i, *t) for i, t in enumerate(PAGE_TYPES)]
+)
+def test_page_is_accessible_and_within_budget(
+    open_page, site, record_result, order, name, path, status, width
+):
+    problems = check_page(
+        open_page,
+        site,
+        record_result,
+        order=order,
+        name=name,
+        path=path,
+        status=status,
+        width=width,
+    )
+    assert problems == []
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_information_page_is_accessible_and_within_budget(
+    open_page, site, record_result, width
+):
+    slugs = list(Page.objects.published().values_list("slug", flat=True))
+    assert slugs
+    problems = []
+    for slug in slugs:
+        problems += check_page(
+            open_page,
+            site,
+            record_result,
+            order=len(PAGE_TYPES),
+            name=f"information: {slug}",
+            path=f"/information/{slug}/",
+            status=200,
+            width=width,
+        )
+    assert problems == []
