@@ -158,7 +158,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": os.environ.get(
             "DJANGO_STATICFILES_STORAGE",
-            "whitenoise.storage.CompressedManifestStaticFilesStorage",
+            "emrj.storage.StaticFilesStorage",
         )
     },
 }
