@@ -6,7 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, Max, Min, OuterRef, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -35,6 +35,7 @@ class Area(models.Model):
         PCC_AREA = "pcc_area", "Police and crime commissioner area"
         LOCAL_AUTHORITY = "local_authority", "Local authority area"
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -159,6 +160,14 @@ class Term(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers are listed first."
     )
+    # Age groups only: the ages a group spans, published as a service's minimum
+    # and maximum age in the open data. No maximum means no upper limit.
+    minimum_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Age groups only: the youngest age in the group."
+    )
+    maximum_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Age groups only: the oldest age, or empty for no limit."
+    )
 
     objects = TermManager()
 
@@ -222,6 +231,24 @@ class ListingQuerySet(models.QuerySet):
 
     def not_checked_since(self, day):
         return self.filter(last_checked__lt=day)
+
+    def with_age_range(self):
+        """Annotate ``minimum_age`` and ``maximum_age`` from the listing's age groups.
+
+        The youngest group's minimum and the oldest group's maximum; no maximum when
+        any group has no upper limit, and neither when the listing names no group.
+        """
+        links = Listing.age_groups.through.objects.filter(listing=OuterRef("pk"))
+        groups = links.values("listing")
+        youngest = groups.annotate(age=Min("term__minimum_age")).values("age")
+        # Max() ignores NULL, so an open-ended group must cancel the maximum itself.
+        oldest = groups.annotate(
+            age=Case(
+                When(Exists(links.filter(term__maximum_age__isnull=True)), then=None),
+                default=Max("term__maximum_age"),
+            )
+        ).values("age")
+        return self.annotate(minimum_age=Subquery(youngest), maximum_age=Subquery(oldest))
 
     def for_listing(self):
         """Fetch what a list of listing cards shows, in a fixed number of queries."""

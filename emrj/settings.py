@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "directory",
+    "openreferral",
     "pages",
 ]
 

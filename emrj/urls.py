@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts_urlpatterns)),
+    path("api/openreferral/", include("openreferral.urls")),
     path("", include("directory.urls")),
     path("", include("pages.urls")),
 ]

@@ -19,6 +19,26 @@ SERVICES = [
 ]
 
 
+# Contact details that reach no one: Ofcom's drama numbers (0116 496 0000-0999), the
+# reserved example.org domain, and made-up streets. A quarter of listings get an address,
+# so pages and the open data show services visitors can go to.
+TOWNS = [("Leicester", "Leicestershire", "LE1"), ("Derby", "Derbyshire", "DE1")]
+
+
+def fictional_contacts(rng, n):
+    details = {
+        "phone": f"0116 496 0{rng.randint(0, 999):03d}",
+        "email": f"service-{n}@example.org",
+        "website": f"https://example.org/services/{n}/",
+    }
+    if n % 4 == 0:
+        town, county, district = rng.choice(TOWNS)
+        details["address"] = (
+            f"{n} Example Street\n{town}\n{county}\n{district} {rng.randint(1, 9)}ZZ"
+        )
+    return details
+
+
 class Command(BaseCommand):
     help = "Create N clearly fictional published listings (for load tests and demos)."
 
@@ -78,6 +98,7 @@ class Command(BaseCommand):
                     self_referral=rng.random() < 0.5,
                     how_to_refer="This is a fictional service: there is no one to contact.",
                     status=status,
+                    **fictional_contacts(rng, n),
                 )
             )
         Listing.objects.bulk_create(listings, batch_size=500)
