@@ -241,14 +241,13 @@ class ListingQuerySet(models.QuerySet):
         links = Listing.age_groups.through.objects.filter(listing=OuterRef("pk"))
         groups = links.values("listing")
         youngest = groups.annotate(age=Min("term__minimum_age")).values("age")
+        oldest = groups.annotate(age=Max("term__maximum_age")).values("age")
         # Max() ignores NULL, so an open-ended group must cancel the maximum itself.
-        oldest = groups.annotate(
-            age=Case(
-                When(Exists(links.filter(term__maximum_age__isnull=True)), then=None),
-                default=Max("term__maximum_age"),
-            )
-        ).values("age")
-        return self.annotate(minimum_age=Subquery(youngest), maximum_age=Subquery(oldest))
+        open_ended = Exists(links.filter(term__maximum_age__isnull=True))
+        return self.annotate(
+            minimum_age=Subquery(youngest),
+            maximum_age=Case(When(open_ended, then=None), default=Subquery(oldest)),
+        )
 
     def for_listing(self):
         """Fetch what a list of listing cards shows, in a fixed number of queries."""

@@ -57,5 +57,8 @@ def filter_services(queryset, query):
     if (maximum := params.age(query, "maximum_age")) is not None:
         queryset = queryset.filter(maximum_age__lte=maximum)
     if search := params.text(query, "search"):
-        return queryset.search(search).order_by("-rank", "name", "pk")
+        queryset = queryset.search(search)
+    # Best match first when the search had words to rank by; stable order for paging.
+    if "rank" in queryset.query.annotations:
+        return queryset.order_by("-rank", "name", "pk")
     return queryset.order_by("name", "pk")
