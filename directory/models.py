@@ -4,6 +4,7 @@ import uuid
 from datetime import date
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Exists, Max, Min, OuterRef, Subquery, When
@@ -360,11 +361,14 @@ class Listing(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    # PostgreSQL only: the weighted text-search document, kept current by a database
+    # trigger on every insert and update (migration 0005), and GIN-indexed. Unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ListingManager()
     history = HistoricalRecords(
         m2m_fields=[audiences, age_groups, delivery_modes, settings, case_types, areas],
-        excluded_fields=["updated", "reminder_sent_at"],
+        excluded_fields=["updated", "reminder_sent_at", "search_vector"],
     )
 
     class Meta:

@@ -1,16 +1,17 @@
 """Free-text search over listings.
 
 PostgreSQL gets real full-text search: a weighted vector (name above summary
-above description), English stemming, results ranked by relevance. SQLite,
+above description) stored on each listing and GIN-indexed, English stemming,
+results ranked by relevance. SQLite,
 the zero-setup default, gets a simpler word match over the same fields with a
 comparable ranking. Both understand the same few domain synonyms.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 
 # Each group lists phrases that mean the same to someone looking for a service.
 SYNONYMS = [
@@ -77,10 +78,7 @@ def text_search(queryset, query):
 
 
 def _postgres_search(queryset, concepts):
-    vector = None
-    for field, (weight, _) in WEIGHTS.items():
-        part = SearchVector(field, weight=weight, config="english")
-        vector = part if vector is None else vector + part
+    """Match the stored, GIN-indexed document (see migration 0005 for its weights)."""
     query = None
     for concept in concepts:
         alternatives = None
@@ -89,9 +87,8 @@ def _postgres_search(queryset, concepts):
             alternatives = term if alternatives is None else alternatives | term
         query = alternatives if query is None else query & alternatives
     return (
-        queryset.annotate(search_document=vector)
-        .filter(search_document=query)
-        .annotate(rank=SearchRank(vector, query))
+        queryset.filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "name")
     )
 
