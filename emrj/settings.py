@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",
     "csp",
     "django_filters",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "directory",
     "openreferral",
+    "sitecache",
     "pages",
 ]
 
@@ -65,6 +67,8 @@ MIDDLEWARE = [
     "emrj.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF and the rest, so a cached page skips them; see sitecache/middleware.py.
+    "sitecache.middleware.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,6 +111,26 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ------------------------------------------------------------------
+# Local memory by default (one process); REDIS_URL shares one cache between all
+# processes and app servers, which running more than one of them needs: the page
+# cache's version number and the problem-report rate limits live here.
+
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "emrj"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How long anonymous visitors' public pages stay cached; 0 turns the cache off.
+# Any change to what they show is seen at once whatever this is (sitecache.version).
+PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 
 # --- Accounts and passwords --------------------------------------------------
 # django-axes locks a username for 15 minutes after 5 failed sign-ins, without

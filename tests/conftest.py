@@ -7,10 +7,18 @@ pages are seeded by migrations, so every test database already has them.
 import itertools
 
 import pytest
+from django.core.cache import cache
 
 from directory.models import Area, Listing, Organisation, Term
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache: pages cached by an earlier test's data
+    (and rate-limit counts) must not leak into the next."""
+    cache.clear()
 
 
 @pytest.fixture

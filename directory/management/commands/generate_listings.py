@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from directory.models import Area, Listing, Organisation, Term
+from sitecache.version import bump_version
 
 MAX_COUNT = 100_000
 
@@ -63,6 +64,8 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         with transaction.atomic():
             created = self.create(count, rng, areas, terms, status)
+        # bulk_create sends no signals, so tell the page cache itself.
+        bump_version()
         self.stdout.write(self.style.SUCCESS(f"Created {created} fictional listings."))
 
     def create(self, count, rng, areas, terms, status):

@@ -1,0 +1,65 @@
+"""Serve anonymous visitors' public pages from the cache.
+
+Only pages that are the same for every anonymous visitor are kept: GET requests
+without a session cookie, outside the admin, answered 200 without setting any
+cookie (so the report-a-problem form, which sets the CSRF cookie, is never kept).
+Entries are keyed by the site's cache version (sitecache.version), so a change to
+any listing, organisation, area, term or page is seen by the very next request.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .version import current_version
+
+PRIVATE_PREFIXES = ("/admin/", "/accounts/")
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if not timeout or not self._cacheable_request(request):
+            return self.get_response(request)
+        key = self._key(request)
+        response = cache.get(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if request.method == "GET" and self._cacheable_response(request, response):
+            cache.set(key, response, timeout)
+        response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _cacheable_request(request):
+        return (
+            request.method in ("GET", "HEAD")
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and not request.path.startswith(PRIVATE_PREFIXES)
+        )
+
+    @staticmethod
+    def _cacheable_response(request, response):
+        session = getattr(request, "session", None)
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not (session is not None and session.modified)
+            and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        )
+
+    @staticmethod
+    def _key(request):
+        # Host and scheme matter: the API and sitemap put absolute URLs in their pages.
+        address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(address.encode()).hexdigest()
+        return f"sitecache:page:{current_version()}:{digest}"

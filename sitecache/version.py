@@ -1,0 +1,41 @@
+"""One number that changes whenever anything a visitor can see changes.
+
+Cached pages and facet counts are stored under the current version, so bumping it
+makes every request after the change miss the old entries (which simply expire).
+With Redis as the cache every app server shares the number, so an edit made through
+one server is seen at once through all of them.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+
+KEY = "sitecache:version"
+
+
+def current_version():
+    version = cache.get(KEY)
+    if version is None:
+        # First use, or the entry was evicted: start from the clock, which is far
+        # above any number an earlier run counted up to, so no old entry is reused.
+        cache.add(KEY, time.time_ns(), timeout=None)
+        version = cache.get(KEY)
+    return version
+
+
+def bump_version():
+    """Invalidate now, and again once the current transaction commits.
+
+    The second bump closes a race: a request that reads the version bumped inside
+    the transaction but still sees the old rows must not keep its page.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump():
+    try:
+        cache.incr(KEY)
+    except ValueError:  # not there: any fresh value differs from what pages used
+        cache.set(KEY, time.time_ns(), timeout=None)
