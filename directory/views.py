@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import reports
 from .filters import ListingFilter, active_filters, area_tree
@@ -147,6 +149,23 @@ def _report_page(request, listing, form, *, status=200, **extra):
 def report_problem_sent(request, slug):
     listing = get_object_or_404(Listing.objects.published(), slug=slug)
     return render(request, "directory/report_problem_sent.html", {"listing": listing})
+
+
+# Crawlers stay out of the admin, the password links and the open data API. The report
+# forms are not listed: a crawler must be able to fetch them to see their noindex.
+ROBOTS_DISALLOW = ["/admin/", "/accounts/", "/api/"]
+
+
+@require_safe
+def robots_txt(request):
+    """Tell crawlers where the sitemap is and which parts of the site to leave alone."""
+    lines = [
+        "User-agent: *",
+        *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
 def _without_blanks(params):

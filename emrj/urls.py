@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from directory.admin.view_on_site import view_on_site
+from directory.sitemaps import AreaSitemap, ListingSitemap, ViewSitemap
+from directory.views import robots_txt
+from pages.sitemaps import PageSitemap
 
 # Only the second half of Django's password reset: the one-time link in an
 # invitation email. There is deliberately no public form to request a link,
@@ -20,7 +24,16 @@ accounts_urlpatterns = [
     ),
 ]
 
+sitemaps = {
+    "main": ViewSitemap,
+    "listings": ListingSitemap,
+    "areas": AreaSitemap,
+    "information": PageSitemap,
+}
+
 urlpatterns = [
+    path("robots.txt", robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     # Before the admin's own URLs, so that this checked version wins.
     path(
         "admin/r/<int:content_type_id>/<path:object_id>/",
