@@ -3,8 +3,9 @@
 Only pages that are the same for every anonymous visitor are kept: GET requests
 without a session cookie, outside the admin, answered 200 without setting any
 cookie (so the report-a-problem form, which sets the CSRF cookie, is never kept).
-Entries are keyed by the site's cache version (sitecache.version), so a change to
-any listing, organisation, area, term or page is seen by the very next request.
+Each entry carries the site's cache version (sitecache.version) it was made under and
+is used only while that is still the version, so a change to any listing,
+organisation, area, term or page is seen by the very next request.
 """
 
 import hashlib
@@ -12,9 +13,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from .version import current_version
-
-PRIVATE_PREFIXES = ("/admin/", "/accounts/")
+from .version import current_version_and
 
 
 class PublicPageCacheMiddleware:
@@ -26,13 +25,15 @@ class PublicPageCacheMiddleware:
         if not timeout or not self._cacheable_request(request):
             return self.get_response(request)
         key = self._key(request)
-        response = cache.get(key)
-        if response is not None:
+        version, entry = current_version_and(key)
+        # Each entry remembers the version it was made under: one round trip reads both.
+        if entry is not None and entry[0] == version:
+            response = entry[1]
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
         if request.method == "GET" and self._cacheable_response(request, response):
-            cache.set(key, response, timeout)
+            cache.set(key, (version, response), timeout)
         response["X-Page-Cache"] = "miss"
         return response
 
@@ -41,7 +42,7 @@ class PublicPageCacheMiddleware:
         return (
             request.method in ("GET", "HEAD")
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith(PRIVATE_PREFIXES)
+            and not request.path.startswith(settings.PUBLIC_PAGE_CACHE_EXEMPT)
         )
 
     @staticmethod
@@ -62,4 +63,4 @@ class PublicPageCacheMiddleware:
         # Host and scheme matter: the API and sitemap put absolute URLs in their pages.
         address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(address.encode()).hexdigest()
-        return f"sitecache:page:{current_version()}:{digest}"
+        return f"sitecache:page:{digest}"

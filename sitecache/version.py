@@ -15,13 +15,19 @@ KEY = "sitecache:version"
 
 
 def current_version():
-    version = cache.get(KEY)
+    return current_version_and(None)[0]
+
+
+def current_version_and(key):
+    """Return the version and the entry at ``key``, in one round trip to the cache."""
+    found = cache.get_many([KEY, key] if key else [KEY])
+    version = found.get(KEY)
     if version is None:
         # First use, or the entry was evicted: start from the clock, which is far
         # above any number an earlier run counted up to, so no old entry is reused.
         cache.add(KEY, time.time_ns(), timeout=None)
         version = cache.get(KEY)
-    return version
+    return version, found.get(key)
 
 
 def bump_version():
