@@ -63,6 +63,9 @@ def search(request):
         return render(request, "directory/search.html", context, status=400)
     results = filterset.qs.for_listing()
     context["active_filters"] = active_filters(filterset, request.GET)
+    # Search words and filters make endless combinations of thin pages, and words echo
+    # whatever a link says: only the plain list of every service is for search engines.
+    context["noindex"] = bool(context["active_filters"])
     context["facets"] = filterset.facets()
     try:
         context["page_obj"] = paginate(request, results)
