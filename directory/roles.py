@@ -65,3 +65,15 @@ def ensure_groups(**kwargs):
             for app, model, action in EDITOR_PERMISSIONS
         ]
     )
+
+
+def can_export_listings(user):
+    """Return whether ``user`` may download every listing, drafts and archived ones too."""
+    return is_forum_staff(user) and user.has_perm("directory.view_listing")
+
+
+def can_import_listings(user):
+    """Return whether ``user`` may add and change listings in bulk from a CSV file."""
+    return is_forum_staff(user) and user.has_perms(
+        ["directory.add_listing", "directory.change_listing"]
+    )

@@ -132,3 +132,43 @@ def _related_names(changes):
         model = Area if field.name == "areas" else Term
         names[field.name] = {o.pk: str(o) for o in model.objects.filter(pk__in=ids)}
     return names
+
+
+IMPORT_REASON = "Imported from CSV"
+
+
+def listings_import(*, plan, by):
+    """Save a checked CSV import (``bulk.plan_import``) in one transaction.
+
+    Each new or changed listing gets exactly one history record, with the reason
+    "Imported from CSV" and its final many-to-many values: relations are set with
+    history paused, then the listing is saved once. Status and review flags are
+    staff's to set, as in the admin, so nothing else changes.
+    """
+    if plan.errors:
+        raise ValueError("Only an import without errors can be saved.")
+    with transaction.atomic():
+        for row in plan.creates:
+            scalars = {k: v for k, v in row.values.items() if k not in _RELATIONS}
+            _import_one(Listing(**scalars), row.values, by=by)
+        for row in plan.updates:
+            for name, value in row.values.items():
+                if name not in _RELATIONS:
+                    setattr(row.listing, name, value)
+            _import_one(row.listing, row.values, by=by)
+    return len(plan.creates), len(plan.updates)
+
+
+_RELATIONS = {"audiences", "age_groups", "delivery_modes", "settings", "case_types", "areas"}
+
+
+def _import_one(listing, values, *, by):
+    listing.skip_history_when_saving = True
+    try:
+        if listing.pk is None:
+            listing.save()
+        for name in _RELATIONS.intersection(values):
+            getattr(listing, name).set(values[name])
+    finally:
+        del listing.skip_history_when_saving
+    _save_with_history(listing, by=by, reason=IMPORT_REASON)

@@ -6,6 +6,7 @@ app_name = "directory"
 urlpatterns = [
     path("", views.home, name="home"),
     path("services/", views.search, name="search"),
+    path("services/download.csv", views.download_csv, name="download-csv"),
     path("services/<slug:slug>/", views.listing_detail, name="listing-detail"),
     path("services/<slug:slug>/report/", views.report_problem, name="report-problem"),
     path(

@@ -5,9 +5,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import reports
+from . import bulk, reports
 from .filters import ListingFilter, active_filters, area_tree
 from .forms import ProblemReportForm
 from .models import Area, Listing
@@ -74,6 +75,13 @@ def search(request):
         return render(request, "directory/search.html", context, status=bad.status)
     context["page_params"] = _params_without_page(request)
     return render(request, "directory/search.html", context)
+
+
+@require_safe
+def download_csv(request):
+    """Return every published service as CSV, in the format forum staff import."""
+    filename = f"east-midlands-restorative-justice-services-{timezone.localdate():%Y-%m-%d}.csv"
+    return bulk.csv_response(Listing.objects.published(), filename)
 
 
 def listing_detail(request, slug):

@@ -22,6 +22,8 @@ from directory import services
 from directory.models import CHECK_AFTER_MONTHS, Listing, Organisation, months_before
 from directory.roles import editable_organisation_ids, is_forum_staff
 
+from .listing_csv import ListingCSVMixin
+
 TERM_FIELDS = {"audiences", "age_groups", "delivery_modes", "settings", "case_types"}
 
 
@@ -45,7 +47,7 @@ class FreshnessFilter(admin.SimpleListFilter):
 
 
 @admin.register(Listing)
-class ListingAdmin(SimpleHistoryAdmin):
+class ListingAdmin(ListingCSVMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "organisation",
@@ -63,7 +65,7 @@ class ListingAdmin(SimpleHistoryAdmin):
     history_list_display = ["revert_link"]
     # A web address typed without a scheme is taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["publish", "unpublish", "archive", "mark_reviewed"]
+    actions = ["publish", "unpublish", "archive", "mark_reviewed", "export_csv"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "organisation", "summary", "description"]}),
         (
