@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_DEBUG=0
 
-.PHONY: run test lint format install install-dev static sample-data clean
+.PHONY: run test lint format bench install install-dev static sample-data clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ run: install sample-data static
 ## test: set up and run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 test: install-dev static
 	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+## bench: load-test the site on SQLite and PostgreSQL and write docs/performance.md
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

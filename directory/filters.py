@@ -4,11 +4,17 @@ Filters are GET parameters so every search has a shareable address. Filters
 combine with AND; the values chosen within one filter combine with OR.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
+
+from sitecache.version import current_version_and
 
 from .models import Area, Listing, Organisation, Term
 
@@ -108,7 +114,27 @@ class ListingFilter(django_filters.FilterSet):
 
     def facets(self):
         """Return each filter's options with the number of matching listings
-        if that option were added to the other filters chosen."""
+        if that option were added to the other filters chosen.
+
+        Counting takes most of a search's queries, and every page of the same search
+        (and every visitor) needs the same counts, so they are cached under the site's
+        cache version: any change to the directory is counted afresh.
+        """
+        timeout = settings.FACET_CACHE_SECONDS
+        if not timeout:
+            return self.count_facets()
+        chosen = sorted((name, sorted(self.data.getlist(name))) for name in self.data)
+        chosen = [(name, values) for name, values in chosen if name != "page"]
+        digest = hashlib.sha256(json.dumps(chosen).encode()).hexdigest()
+        key = f"directory:facets:{digest}"
+        version, entry = current_version_and(key)
+        if entry is not None and entry[0] == version:
+            return entry[1]
+        facets = self.count_facets()
+        cache.set(key, (version, facets), timeout)
+        return facets
+
+    def count_facets(self):
         selected = self.form.cleaned_data
         terms = list(Term.objects.all())
         facets = [

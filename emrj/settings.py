@@ -131,6 +131,8 @@ else:
 # How long anonymous visitors' public pages stay cached; 0 turns the cache off.
 # Any change to what they show is seen at once whatever this is (sitecache.version).
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# How long the search page's facet counts stay cached (any change recounts them).
+FACET_CACHE_SECONDS = int(os.environ.get("DJANGO_FACET_CACHE_SECONDS", "600"))
 # Paths never cached, whoever asks.
 PUBLIC_PAGE_CACHE_EXEMPT = ("/admin/", "/accounts/")
 

@@ -1,6 +1,7 @@
 """Pages must not make more queries as the directory grows."""
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -19,6 +20,9 @@ def add_listings(make_listing, areas, count):
         make_listing(
             areas=[areas["rutland"] if n % 2 else areas["llr"]],
             modes=["letter-writing", "video-or-phone"],
+            settings=["schools"],
+            cases=["hate-crime"],
+            self_referral=True,
             summary="Letters and calls for people harmed by crime.",
         )
 
@@ -31,23 +35,43 @@ def add_listings(make_listing, areas, count):
         "/services/?audience=people-harmed&age=adults&setting=schools&cases=hate-crime",
         "/areas/rutland/",
         "/",
+        "/services/service-first/",
+        "/api/openreferral/services?per_page=100",
     ],
 )
-def test_the_same_number_of_queries_with_5_and_with_50_listings(
-    client, make_listing, areas, url, settings
+@pytest.mark.parametrize("facet_cache", [0, 600])
+def test_the_same_number_of_queries_with_5_and_with_500_listings(
+    client, make_listing, areas, url, settings, facet_cache
 ):
-    settings.DIRECTORY_PAGE_SIZE = 100  # every listing on one page: the worst case
-    add_listings(make_listing, areas, 5)
+    settings.DIRECTORY_PAGE_SIZE = 100  # a hundred listings on a page: the worst case
+    settings.FACET_CACHE_SECONDS = facet_cache
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # count the work, not the cache
+    make_listing(slug="service-first", areas=[areas["rutland"]])
+    add_listings(make_listing, areas, 4)  # every URL finds some: prefetches run
     with_five = queries_for(client, url)
-    add_listings(make_listing, areas, 45)
+    call_command("generate_listings", "495", verbosity=0)
     assert queries_for(client, url) == with_five
 
 
 def test_the_search_page_makes_a_fixed_small_number_of_queries(
-    client, make_listing, areas, django_assert_max_num_queries
+    client, make_listing, areas, django_assert_max_num_queries, settings
 ):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    settings.FACET_CACHE_SECONDS = 0
     add_listings(make_listing, areas, 5)
     # Area check, vocabulary, area tree, 8 facet counts, result count, one page of
     # results, 3 prefetches for the cards and the footer's pages.
     with django_assert_max_num_queries(17):
         client.get("/services/?area=rutland")
+
+
+def test_cached_facet_counts_save_most_of_a_search_pages_queries(
+    client, make_listing, areas, django_assert_max_num_queries, settings
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    add_listings(make_listing, areas, 5)
+    client.get("/services/?area=rutland")
+    # Page 1 counted the facets; the same search again (or its page 2) does not:
+    # area check, vocabulary, count, results, 3 prefetches, footer.
+    with django_assert_max_num_queries(9):
+        client.get("/services/?area=rutland&page=1")

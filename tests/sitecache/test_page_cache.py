@@ -193,3 +193,22 @@ def test_a_lost_version_never_brings_old_pages_back(client, listing):
     cache.delete(KEY)  # evicted, or Redis restarted without the data
     assert current_version() != old
     assert get(client, "/services/harbour/")["X-Page-Cache"] == "miss"
+
+
+def test_facet_counts_are_cached_and_recounted_after_a_change(client, listing, settings):
+    from django.http import QueryDict
+
+    from directory.filters import ListingFilter
+
+    def letter_count(query):
+        filterset = ListingFilter(QueryDict(query), queryset=Listing.objects.published())
+        assert filterset.is_valid()
+        modes = next(f for f in filterset.facets() if f.name == "mode")
+        return next(o.count for o in modes.options if o.value == "letter-writing")
+
+    assert letter_count("area=leicester") == 0
+    assert letter_count("area=leicester&page=2") == 0
+    listing.delivery_modes.add(Term.objects.get(vocabulary="delivery_mode", slug="letter-writing"))
+    assert letter_count("area=leicester") == 1
+    settings.FACET_CACHE_SECONDS = 0
+    assert letter_count("area=leicester") == 1

@@ -1,0 +1,317 @@
+"""Benchmark the site under load and write docs/performance.md.
+
+For each database (SQLite, PostgreSQL): a fresh database with the sample data and
+5,000 generated listings; the site under gunicorn with production settings on
+127.0.0.1; wrk (a separate process) at 16 connections against a baseline page that
+touches no database and the real pages, first with the page cache off, then warm.
+Prints a table per run and writes them, with the machine and PostgreSQL's plan for
+the text search, to docs/performance.md. Figures, not assertions: see README.
+
+Usage: .venv/bin/python bench/run.py [--duration 10] [--databases sqlite,postgresql]
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/emrj_bench"
+REDIS_URL = "redis://127.0.0.1:6379/15"
+CONNECTIONS = 16
+WORKERS = 4
+LISTINGS = 5000
+
+PAGES = [
+    ("baseline (no database)", "/bench/baseline/"),
+    ("home", "/"),
+    ("search, unfiltered", "/services/"),
+    (
+        "search, text + 2 filters",
+        "/services/?q=mediation&area=leicester-leicestershire-and-rutland&mode=letter-writing",
+    ),
+    ("listing", "/services/victim-first-restorative-justice/"),
+    ("API /services", "/api/openreferral/services"),
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk (make bench does this)")
+
+    workdir = Path(tempfile.mkdtemp(prefix="emrj-bench-"))
+    sections, explain = [], None
+    for database in args.databases.split(","):
+        env = settings_env(database, workdir)
+        print(f"== {database}: fresh database, sample data and {LISTINGS:,} listings", flush=True)
+        prepare_database(database, env)
+        for mode, cache_env in cache_modes():
+            print(f"== {database}, {mode}", flush=True)
+            rows = measure({**env, **cache_env}, args.duration)
+            print_table(rows)
+            sections.append((database, mode, rows))
+        if database == "postgresql":
+            explain = search_plan(env)
+    write_report(Path(args.output), sections, explain, args.duration)
+    print(f"Wrote {args.output}")
+
+
+def settings_env(database, workdir):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "emrj.bench_settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_LOG_LEVEL": "ERROR",
+    }
+    if database == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    else:
+        env["DATABASE_URL"] = POSTGRES_URL
+    env.pop("REDIS_URL", None)
+    return env
+
+
+def cache_modes():
+    yield "no cache at all", {"DJANGO_PAGE_CACHE_SECONDS": "0", "DJANGO_FACET_CACHE_SECONDS": "0"}
+    # Redis, as in production: every gunicorn worker shares one warm cache.
+    redis = {"REDIS_URL": REDIS_URL, "DJANGO_FACET_CACHE_SECONDS": "600"}
+    yield "page cache off, facet counts cached", {**redis, "DJANGO_PAGE_CACHE_SECONDS": "0"}
+    yield "page cache warm", {**redis, "DJANGO_PAGE_CACHE_SECONDS": "600"}
+
+
+def manage(env, *args):
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare_database(database, env):
+    if database == "postgresql":
+        import psycopg2
+
+        connection = psycopg2.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute("DROP DATABASE IF EXISTS emrj_bench WITH (FORCE)")
+            cursor.execute("CREATE DATABASE emrj_bench")
+        connection.close()
+    manage(env, "migrate", "--noinput", "--verbosity", "0")
+    manage(env, "load_sample_data", "--verbosity", "0")
+    manage(env, "generate_listings", str(LISTINGS), "--verbosity", "0")
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    if database == "postgresql":
+        manage(env, "dbshell", "--", "-c", "VACUUM ANALYZE")
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def measure(env, duration):
+    port = free_port()
+    server = subprocess.Popen(
+        [GUNICORN, "emrj.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(base)
+        rows = []
+        for name, path in PAGES:
+            check_ok(base + path)
+            wrk(base + path, max(2, duration // 5))  # warm up: caches, connections, workers
+            rows.append({"page": name, "path": path, **wrk(base + path, duration)})
+        baseline = rows[0]["rps"]
+        for row in rows:
+            row["ratio"] = row["rps"] / baseline if baseline else 0
+        return rows
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_until_up(base):
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/bench/baseline/", timeout=2)
+            return
+        except OSError:
+            time.sleep(0.2)
+    sys.exit("gunicorn did not start")
+
+
+def check_ok(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        if response.status != 200:
+            sys.exit(f"{url} answered {response.status}, not 200")
+
+
+def wrk(url, duration):
+    result = subprocess.run(
+        [
+            "wrk",
+            "--threads",
+            "1",
+            "--connections",
+            str(CONNECTIONS),
+            "--duration",
+            f"{duration}s",
+            "--timeout",
+            "10s",
+            "--script",
+            str(ROOT / "bench" / "report.lua"),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(line for line in result.stdout.splitlines() if line.startswith("BENCH "))
+    figures = json.loads(line.removeprefix("BENCH "))
+    errors = sum(figures[k] for k in ("connect", "read", "write", "timeout"))
+    return {
+        "rps": figures["requests"] / (figures["duration_us"] / 1e6),
+        "p50_ms": figures["p50_us"] / 1000,
+        "p95_ms": figures["p95_us"] / 1000,
+        "errors": errors,
+        "non_2xx": figures["status"],
+        "requests": figures["requests"],
+    }
+
+
+def print_table(rows):
+    header = ("req/s", "p50 ms", "p95 ms", "errors", "non-2xx", "ratio")
+    print(f"{'page':28} " + " ".join(f"{h:>8}" for h in header))
+    for r in rows:
+        print(
+            f"{r['page']:28} {r['rps']:8.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
+            f"{r['errors']:8d} {r['non_2xx']:8d} {r['ratio']:8.0%}"
+        )
+
+
+def search_plan(env):
+    """EXPLAIN ANALYZE of the search page's text query, run through Django."""
+    code = (
+        "import django; django.setup();"
+        "from django.db import connection;"
+        "from directory.models import Listing;"
+        "sql, params = Listing.objects.published().search('mediation').query.sql_with_params();"
+        "cursor = connection.cursor();"
+        "cursor.execute('EXPLAIN ANALYZE ' + sql, params);"
+        "print(chr(10).join(row[0] for row in cursor.fetchall()))"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip()
+
+
+def machine():
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = found[1] if found else cpu
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        found = re.search(r"MemTotal:\s*(\d+) kB", meminfo.read_text())
+        memory = f", {int(found[1]) / 1024 / 1024:.0f} GiB memory" if found else ""
+    versions = []
+    for command in (["wrk", "--version"], ["psql", "--version"], ["redis-server", "--version"]):
+        try:
+            output = subprocess.run(command, capture_output=True, text=True).stdout
+            versions.append(output.splitlines()[0].strip() if output else command[0])
+        except OSError:
+            pass
+    import sqlite3
+
+    import django
+
+    return (
+        f"{cpu}, {os.cpu_count()} cores{memory}; {platform.platform()}; "
+        f"Python {platform.python_version()}, Django {django.get_version()}, "
+        f"SQLite {sqlite3.sqlite_version}; " + "; ".join(versions)
+    )
+
+
+def write_report(path, sections, explain, duration):
+    lines = [
+        "# Performance",
+        "",
+        "Written by `make bench` (bench/run.py); do not edit by hand. Figures from one run on "
+        f"{date.today().isoformat()}.",
+        "",
+        f"**Machine:** {machine()}.",
+        "",
+        f"**Method:** a fresh database with the sample data and {LISTINGS:,} generated listings; "
+        f"gunicorn ({WORKERS} sync workers) with production settings on 127.0.0.1; wrk from a "
+        f"second process, {CONNECTIONS} connections, {duration} s per page after a warm-up. "
+        "The ratio is the page's requests per second over the baseline's (a trivial page that "
+        "touches no database, served by the same server through the same middleware) in the "
+        "same run. Load generator and server share the machine's cores, so absolute figures "
+        "are low; the ratios are what to compare.",
+        "",
+        "Three ways: no cache at all; the page cache off but the search page's facet counts "
+        "cached (in Redis); and the page cache warm (Redis, as in production). "
+        "Targets: zero errors and non-2xx; uncached, search with text and filters at least 25 % "
+        "of the baseline and a listing at least 50 %; with the page cache warm, every page at "
+        "least 70 %.",
+        "",
+    ]
+    for database, mode, rows in sections:
+        lines += [
+            f"## {'SQLite' if database == 'sqlite' else 'PostgreSQL'}, {mode}",
+            "",
+            "| Page | Requests/s | p50 ms | p95 ms | Errors | Non-2xx | Ratio to baseline |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for r in rows:
+            lines.append(
+                f"| {r['page']} (`{r['path']}`) | {r['rps']:.1f} | {r['p50_ms']:.1f} | "
+                f"{r['p95_ms']:.1f} | {r['errors']} | {r['non_2xx']} | {r['ratio']:.0%} |"
+            )
+        lines.append("")
+    if explain:
+        lines += [
+            "## PostgreSQL text search uses the GIN index",
+            "",
+            f'`EXPLAIN ANALYZE` of the published listings matching "mediation" ({LISTINGS:,} '
+            "generated listings plus the sample data). The weighted document is stored on each "
+            "listing, kept current by a trigger (directory/migrations/0005), and indexed with GIN:",
+            "",
+            "```",
+            explain,
+            "```",
+            "",
+        ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
