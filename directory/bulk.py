@@ -88,17 +88,39 @@ def unescape_cell(text):
 # --- Export ------------------------------------------------------------------------
 
 
-def for_export(listings):
-    """Fetch everything the CSV shows, in a fixed number of queries."""
-    return (
-        listings.select_related("organisation")
-        .prefetch_related(*MANY_COLUMNS)
-        .order_by("name", "pk")
-    )
+def related(listings):
+    """Return ``{field: {listing pk: [(pk, slug), …]}}`` for the many-to-many fields of
+    ``listings`` (a queryset), in display order.
+
+    One query per field, straight from the link tables: prefetch_related would build
+    a manager and a queryset for every listing and field, which takes seconds for a
+    few thousand listings.
+    """
+    found = {}
+    for name in MANY_COLUMNS:
+        relation = Listing._meta.get_field(name)
+        source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+        ordering = [f"{target}__{key}" for key in relation.related_model._meta.ordering]
+        links = (
+            relation.remote_field.through.objects.filter(**{f"{source}__in": listings.values("pk")})
+            .order_by(*ordering)
+            .values_list(f"{source}_id", f"{target}_id", f"{target}__slug")
+        )
+        found[name] = {}
+        for listing_id, pk, slug in links:
+            found[name].setdefault(listing_id, []).append((pk, slug))
+    return found
+
+
+def listings_with_related(listings):
+    """Yield ``(listing, relations)`` for ``listings``, in name order, in 7 queries."""
+    relations = related(listings)
+    for listing in listings.select_related("organisation").order_by("name", "pk").iterator():
+        yield listing, relations
 
 
 def render(name, value):
-    """Return a column's value as the text the CSV holds."""
+    """Return a column's value as the text the CSV holds (relations as objects)."""
     if name in MANY_COLUMNS:
         return SEPARATOR.join(obj.slug for obj in value)
     if name == "organisation":
@@ -110,12 +132,15 @@ def render(name, value):
     return str(value)
 
 
-def listing_cells(listing):
-    """Return ``{column: text}`` for one listing (many-to-many fields prefetched)."""
+def listing_cells(listing, relations):
+    """Return ``{column: text}`` for one listing; ``relations`` comes from ``related()``."""
     cells = {}
     for name in COLUMNS:
-        value = getattr(listing, name)
-        cells[name] = render(name, value.all() if name in MANY_COLUMNS else value)
+        if name in MANY_COLUMNS:
+            links = relations[name].get(listing.pk, [])
+            cells[name] = SEPARATOR.join(slug for _, slug in links)
+        else:
+            cells[name] = render(name, getattr(listing, name))
     return cells
 
 
@@ -128,8 +153,8 @@ def write_csv(stream, listings, *, byte_order_mark=False):
         stream.write("\ufeff")
     writer = csv.writer(stream)
     writer.writerow(COLUMNS)
-    for listing in for_export(listings).iterator(chunk_size=1000):
-        cells = listing_cells(listing)
+    for listing, relations in listings_with_related(listings):
+        cells = listing_cells(listing, relations)
         writer.writerow([escape_cell(cells[name]) for name in COLUMNS])
 
 
@@ -299,6 +324,10 @@ class Lookups:
     terms: dict
     areas: dict
     slug_owners: dict  # listing slug -> the uuid of the listing that has it
+    form: type = None  # the row form reading relations from these lookups
+
+    def __post_init__(self):
+        self.form = row_form(self)
 
     @classmethod
     def load(cls):
@@ -313,44 +342,59 @@ class Lookups:
         )
 
 
+def _formfield(model_field, **kwargs):
+    if isinstance(model_field, models.URLField):
+        return WebAddressField(max_length=model_field.max_length)
+    if model_field.choices:
+        kwargs["error_messages"] = {"invalid_choice": choices_message(model_field.name)}
+    return model_field.formfield(**kwargs)
+
+
 class ListingRowForm(forms.ModelForm):
-    """Validate one row with the model's own rules; relations are named by slug."""
+    """Validate one row with the model's own rules (see ``row_form`` for relations)."""
+
+    self_referral = YesNoField()
+    last_checked = forms.DateField(
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "invalid": "Enter a date as YYYY-MM-DD, for example 2026-03-31.",
+            "required": "Enter the date the details were last checked, as YYYY-MM-DD.",
+        },
+    )
 
     class Meta:
         model = Listing
         fields = FIELDS
+        formfield_callback = _formfield
 
-        def formfield_callback(model_field, **kwargs):
-            if isinstance(model_field, models.URLField):
-                kwargs["assume_scheme"] = "https"
-            return model_field.formfield(**kwargs)
-
-    def __init__(self, data, *, lookups):
+    def __init__(self, data):
         super().__init__(data, instance=Listing())
-        self.fields["organisation"] = SlugChoiceField(lookups.organisations, "organisation")
-        for name, vocabulary in TERM_COLUMNS.items():
-            noun = Term.Vocabulary(vocabulary).label.lower()
-            self.fields[name] = SlugListField(
-                lookups.terms[vocabulary],
-                f"value for “{noun}”",
-                required=not Listing._meta.get_field(name).blank,
-            )
-        self.fields["areas"] = SlugListField(lookups.areas, "area")
-        self.fields["self_referral"] = YesNoField()
-        self.fields["last_checked"] = forms.DateField(
-            input_formats=DATE_FORMATS,
-            error_messages={
-                "invalid": "Enter a date as YYYY-MM-DD, for example 2026-03-31.",
-                "required": "Enter the date the details were last checked, as YYYY-MM-DD.",
-            },
-        )
-        for name in ("referral_form_url", "website"):
-            self.fields[name] = WebAddressField(max_length=Listing._meta.get_field(name).max_length)
-        for name in ("status", "accreditation"):
-            self.fields[name].error_messages["invalid_choice"] = choices_message(name)
+
+    def _get_validation_exclusions(self):
+        # The organisation field found the organisation already; the model's own check
+        # would look it up again, a query per row.
+        return {*super()._get_validation_exclusions(), "organisation"}
 
     def validate_unique(self):
         """Slugs are checked across the whole file and the directory (``plan_import``)."""
+
+
+def row_form(lookups):
+    """Return a ListingRowForm class that reads relations by slug from ``lookups``.
+
+    Built once per import: the admin's own relation fields would query (and copy a
+    queryset) for every row.
+    """
+    fields = {"organisation": SlugChoiceField(lookups.organisations, "organisation")}
+    for name, vocabulary in TERM_COLUMNS.items():
+        noun = Term.Vocabulary(vocabulary).label.lower()
+        fields[name] = SlugListField(
+            lookups.terms[vocabulary],
+            f"value for “{noun}”",
+            required=not Listing._meta.get_field(name).blank,
+        )
+    fields["areas"] = SlugListField(lookups.areas, "area")
+    return type("ListingRowForm", (ListingRowForm,), fields)
 
 
 # --- Planning an import ----------------------------------------------------------------
@@ -409,115 +453,119 @@ def plan_import(names, rows, *, lock=False):
     names are locked until it ends, so nothing changes them between plan and save.
     """
     plan = ImportPlan(total=len(rows))
-    lookups = Lookups.load()
-    listings = Listing.objects.filter(uuid__in=_uuids(names, rows))
-    if lock:
-        listings = listings.select_for_update(of=("self",))
-    existing = {listing.uuid: listing for listing in for_export(listings)}
-    seen_uuids, seen_slugs = {}, {}
+    planner = _Planner(names, rows, lock=lock)
     for row in rows:
-        problems = _plan_row(row, names, plan, lookups, existing, seen_uuids, seen_slugs)
+        problems = planner.add_row(row, plan)
         plan.errors.extend(RowError(row.number, column, message) for column, message in problems)
     if plan.errors:
         plan.creates, plan.updates = [], []
     return plan
 
 
-def _uuids(names, rows):
-    found = []
-    for row in rows:
-        if len(row.cells) == len(names):
-            try:
-                found.append(uuid.UUID(row.cells[names.index("uuid")].strip()))
-            except ValueError:
-                pass
-    return found
+class _Planner:
+    """What planning an import needs to know, read once, and what it has seen so far."""
 
+    def __init__(self, names, rows, *, lock):
+        self.names = names
+        self.lookups = Lookups.load()
+        listings = Listing.objects.filter(uuid__in=self._uuids(rows))
+        if lock:
+            listings = listings.select_for_update(of=("self",))
+        self.existing = {obj.uuid: obj for obj in listings.select_related("organisation")}
+        self.relations = related(Listing.objects.filter(uuid__in=self.existing))
+        self.seen_uuids, self.seen_slugs = {}, {}
 
-def _plan_row(row, names, plan, lookups, existing, seen_uuids, seen_slugs):
-    """Add the row's create or update to ``plan``; return its problems as (column, message)."""
-    if len(row.cells) != len(names):
-        return [
-            (
-                "",
-                f"This row has {len(row.cells)} cells but the header has {len(names)} "
-                "columns. Check for a missing or extra comma.",
-            )
-        ]
-    cells = dict(zip(names, row.cells, strict=True))
-    listing, problem = _find_listing(cells["uuid"].strip(), row, existing, seen_uuids)
-    if problem:
-        return [("uuid", problem)]
-    data = {name: cells[name] for name in FIELDS}
-    current = listing_cells(listing) if listing else {}
-    if listing is None:
-        data["slug"] = data["slug"].strip() or slugify(data["name"])[:200]
-        data["last_checked"] = data["last_checked"].strip() or timezone.localdate().isoformat()
-    # A cell exactly as the export wrote it is left alone, even if today's rules would
-    # not accept it: an unchanged row must import without changes or complaints.
-    kept = {name for name in FIELDS if name in current and data[name] == current[name]}
-    form = ListingRowForm(data, lookups=lookups)
-    form.is_valid()
-    problems = [
-        (name if name in FIELDS else "", message)
-        for name, messages in form.errors.items()
-        if name not in kept
-        for message in messages
-    ]
-    if problems:
-        return problems
-    values, changes = {}, []
-    for name in FIELDS:
-        if name in kept:
-            continue
-        value = form.cleaned_data[name]
-        if listing is not None and _same(listing, name, value):
-            continue
-        values[name] = value
-        changes.append(Change(name, current.get(name, ""), render(name, value)))
-    if "slug" in values:
-        problem = _slug_problem(values["slug"], listing, row, lookups, seen_slugs)
+    def _uuids(self, rows):
+        found = []
+        for row in rows:
+            if len(row.cells) == len(self.names):
+                try:
+                    found.append(uuid.UUID(row.cells[self.names.index("uuid")].strip()))
+                except ValueError:
+                    pass
+        return found
+
+    def add_row(self, row, plan):
+        """Add the row's create or update to ``plan``; return its problems as (column, message)."""
+        if len(row.cells) != len(self.names):
+            return [
+                (
+                    "",
+                    f"This row has {len(row.cells)} cells but the header has "
+                    f"{len(self.names)} columns. Check for a missing or extra comma.",
+                )
+            ]
+        cells = dict(zip(self.names, row.cells, strict=True))
+        listing, problem = self._find_listing(cells["uuid"].strip(), row)
         if problem:
-            return [("slug", problem)]
-    if listing is None:
-        plan.creates.append(RowPlan(row.number, None, values, changes))
-    elif changes:
-        plan.updates.append(RowPlan(row.number, listing, values, changes))
-    return []
+            return [("uuid", problem)]
+        data = {name: cells[name] for name in FIELDS}
+        current = listing_cells(listing, self.relations) if listing else {}
+        if listing is None:
+            data["slug"] = data["slug"].strip() or slugify(data["name"])[:200]
+            data["last_checked"] = data["last_checked"].strip() or timezone.localdate().isoformat()
+        # A cell exactly as the export wrote it is left alone, even if today's rules would
+        # not accept it: an unchanged row must import without changes or complaints.
+        kept = {name for name in FIELDS if name in current and data[name] == current[name]}
+        form = self.lookups.form(data)
+        form.is_valid()
+        problems = [
+            (name if name in FIELDS else "", message)
+            for name, messages in form.errors.items()
+            if name not in kept
+            for message in messages
+        ]
+        if problems:
+            return problems
+        values, changes = {}, []
+        for name in FIELDS:
+            value = form.cleaned_data.get(name)
+            if name in kept or (listing is not None and self._same(listing, name, value)):
+                continue
+            values[name] = value
+            changes.append(Change(name, current.get(name, ""), render(name, value)))
+        if "slug" in values:
+            problem = self._slug_problem(values["slug"], listing, row)
+            if problem:
+                return [("slug", problem)]
+        if listing is None:
+            plan.creates.append(RowPlan(row.number, None, values, changes))
+        elif changes:
+            plan.updates.append(RowPlan(row.number, listing, values, changes))
+        return []
 
+    def _find_listing(self, text, row):
+        """Return (listing or None, problem or None) for a row's uuid cell."""
+        if not text:
+            return None, None
+        try:
+            key = uuid.UUID(text)
+        except ValueError:
+            return None, f"“{text}” is not a uuid. Leave it empty to add a new listing."
+        if key in self.seen_uuids:
+            first = self.seen_uuids[key]
+            return None, f"Row {first} has the same uuid: a listing can appear only once."
+        self.seen_uuids[key] = row.number
+        if key not in self.existing:
+            return None, "No listing has this uuid. Leave it empty to add a new listing."
+        return self.existing[key], None
 
-def _find_listing(text, row, existing, seen_uuids):
-    """Return (listing or None, problem or None) for a row's uuid cell."""
-    if not text:
-        return None, None
-    try:
-        key = uuid.UUID(text)
-    except ValueError:
-        return None, f"“{text}” is not a uuid. Leave it empty to add a new listing."
-    if key in seen_uuids:
-        return None, f"Row {seen_uuids[key]} has the same uuid: a listing can appear only once."
-    seen_uuids[key] = row.number
-    if key not in existing:
-        return None, "No listing has this uuid. Leave it empty to add a new listing."
-    return existing[key], None
+    def _same(self, listing, name, value):
+        if name in MANY_COLUMNS:
+            linked = self.relations[name].get(listing.pk, [])
+            return {obj.pk for obj in value} == {pk for pk, _ in linked}
+        if name == "organisation":
+            return value.pk == listing.organisation_id
+        return value == getattr(listing, name)
 
-
-def _same(listing, name, value):
-    if name in MANY_COLUMNS:
-        return {obj.pk for obj in value} == {obj.pk for obj in getattr(listing, name).all()}
-    if name == "organisation":
-        return value.pk == listing.organisation_id
-    return value == getattr(listing, name)
-
-
-def _slug_problem(slug, listing, row, lookups, seen_slugs):
-    owner = lookups.slug_owners.get(slug)
-    if owner is not None and (listing is None or owner != listing.uuid):
-        return f"Another listing already has the slug “{slug}”."
-    if slug in seen_slugs:
-        return f"Row {seen_slugs[slug]} gives the same slug “{slug}”."
-    seen_slugs[slug] = row.number
-    return None
+    def _slug_problem(self, slug, listing, row):
+        owner = self.lookups.slug_owners.get(slug)
+        if owner is not None and (listing is None or owner != listing.uuid):
+            return f"Another listing already has the slug “{slug}”."
+        if slug in self.seen_slugs:
+            return f"Row {self.seen_slugs[slug]} gives the same slug “{slug}”."
+        self.seen_slugs[slug] = row.number
+        return None
 
 
 def read_and_plan(text, *, lock=False):
