@@ -57,6 +57,15 @@ def main():
         sys.exit("wrk is not installed: apt-get install wrk (make bench does this)")
 
     workdir = Path(tempfile.mkdtemp(prefix="emrj-bench-"))
+    try:
+        sections, explain = run(args, workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    write_report(Path(args.output), sections, explain, args.duration)
+    print(f"Wrote {args.output}")
+
+
+def run(args, workdir):
     sections, explain = [], None
     for database in args.databases.split(","):
         env = settings_env(database, workdir)
@@ -69,8 +78,7 @@ def main():
             sections.append((database, mode, rows))
         if database == "postgresql":
             explain = search_plan(env)
-    write_report(Path(args.output), sections, explain, args.duration)
-    print(f"Wrote {args.output}")
+    return sections, explain
 
 
 def settings_env(database, workdir):
