@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from directory.models import Area, Listing
 from pages.models import Page
@@ -81,7 +82,8 @@ def test_sitemap_lists_the_published_information_pages_only(client):
     published = Page.objects.published()
     assert published.exists()
     for page in published:
-        assert entries[f"{HOST}{page.get_absolute_url()}"] == f"{page.updated:%Y-%m-%d}"
+        updated = timezone.localdate(page.updated).isoformat()
+        assert entries[f"{HOST}{page.get_absolute_url()}"] == updated
     assert f"{HOST}{hidden.get_absolute_url()}" not in entries
 
 
