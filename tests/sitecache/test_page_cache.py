@@ -212,3 +212,22 @@ def test_facet_counts_are_cached_and_recounted_after_a_change(client, listing, s
     assert letter_count("area=leicester") == 1
     settings.FACET_CACHE_SECONDS = 0
     assert letter_count("area=leicester") == 1
+
+
+def test_a_csv_import_is_seen(client, listing):
+    import io
+
+    from directory import bulk
+
+    staff = User.objects.create_superuser("staff", "staff@example.org", "x" * 16)
+    get(client, "/services/harbour/")
+    exported = io.StringIO()
+    bulk.write_csv(exported, Listing.objects.all())
+    changed = exported.getvalue().replace(
+        "A restorative justice service.", "Imported: now open on Saturdays."
+    )
+    plan = bulk.read_and_plan(changed)
+    assert not plan.errors
+    services.listings_import(plan=plan, by=staff)
+
+    assert b"now open on Saturdays" in get(client, "/services/harbour/").content
