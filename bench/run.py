@@ -221,21 +221,28 @@ def print_table(rows):
         )
 
 
+# A word few listings contain, and one two in five generated listings contain.
+EXPLAINED_SEARCHES = ["remedi", "mediation"]
+
+
 def search_plan(env):
     """EXPLAIN ANALYZE of the search page's text query, run through Django."""
-    code = (
-        "import django; django.setup();"
-        "from django.db import connection;"
-        "from directory.models import Listing;"
-        "sql, params = Listing.objects.published().search('mediation').query.sql_with_params();"
-        "cursor = connection.cursor();"
-        "cursor.execute('EXPLAIN ANALYZE ' + sql, params);"
-        "print(chr(10).join(row[0] for row in cursor.fetchall()))"
-    )
-    result = subprocess.run(
-        [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
-    )
-    return result.stdout.strip()
+    plans = []
+    for words in EXPLAINED_SEARCHES:
+        code = (
+            "import django; django.setup();"
+            "from django.db import connection;"
+            "from directory.models import Listing;"
+            f"sql, params = Listing.objects.published().search({words!r}).query.sql_with_params();"
+            "cursor = connection.cursor();"
+            "cursor.execute('EXPLAIN ANALYZE ' + sql, params);"
+            "print(chr(10).join(row[0] for row in cursor.fetchall()))"
+        )
+        result = subprocess.run(
+            [PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        )
+        plans.append((words, result.stdout.strip()))
+    return plans
 
 
 def machine():
@@ -265,6 +272,23 @@ def machine():
         f"Python {platform.python_version()}, Django {django.get_version()}, "
         f"SQLite {sqlite3.sqlite_version}; " + "; ".join(versions)
     )
+
+
+def explain_section(plans):
+    lines = [
+        "## PostgreSQL text search uses the GIN index",
+        "",
+        "The weighted document (name A, summary B, description C) is stored on each listing, "
+        "kept current by a trigger on every insert and update (directory/migrations/0005), and "
+        f"indexed with GIN. `EXPLAIN ANALYZE` of the search page's text query, with {LISTINGS:,} "
+        "generated listings plus the sample data. A selective word is found through the index; "
+        "a word in two of every five listings is cheaper to find by reading the table, and the "
+        "planner rightly does that.",
+        "",
+    ]
+    for words, plan in plans:
+        lines += [f'Published listings matching "{words}":', "", "```", plan, "```", ""]
+    return lines
 
 
 def write_report(path, sections, explain, duration):
@@ -305,18 +329,7 @@ def write_report(path, sections, explain, duration):
             )
         lines.append("")
     if explain:
-        lines += [
-            "## PostgreSQL text search uses the GIN index",
-            "",
-            f'`EXPLAIN ANALYZE` of the published listings matching "mediation" ({LISTINGS:,} '
-            "generated listings plus the sample data). The weighted document is stored on each "
-            "listing, kept current by a trigger (directory/migrations/0005), and indexed with GIN:",
-            "",
-            "```",
-            explain,
-            "```",
-            "",
-        ]
+        lines += explain_section(explain)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines), encoding="utf-8")
 
