@@ -61,14 +61,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, like a cache in front of the site: it keeps pages with every header the
+    # rest add (security, CSP, …) and serves them without running any of it again.
+    # See sitecache/middleware.py.
+    "sitecache.middleware.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "emrj.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Before CSRF and the rest, so a cached page skips them; see sitecache/middleware.py.
-    "sitecache.middleware.PublicPageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -133,8 +135,8 @@ else:
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 # How long the search page's facet counts stay cached (any change recounts them).
 FACET_CACHE_SECONDS = int(os.environ.get("DJANGO_FACET_CACHE_SECONDS", "600"))
-# Paths never cached, whoever asks.
-PUBLIC_PAGE_CACHE_EXEMPT = ("/admin/", "/accounts/")
+# Paths never cached, whoever asks (static files are WhiteNoise's).
+PUBLIC_PAGE_CACHE_EXEMPT = ("/admin/", "/accounts/", "/static/")
 
 # --- Accounts and passwords --------------------------------------------------
 # django-axes locks a username for 15 minutes after 5 failed sign-ins, without

@@ -6,6 +6,11 @@ cookie (so the report-a-problem form, which sets the CSRF cookie, is never kept)
 Each entry carries the site's cache version (sitecache.version) it was made under and
 is used only while that is still the version, so a change to any listing,
 organisation, area, term or page is seen by the very next request.
+
+It comes first in MIDDLEWARE, so a kept page already carries every header the
+other middleware add (security headers, Content-Security-Policy, …), and a hit is
+answered without running any of them again. Being first also means it sees static
+files, which PUBLIC_PAGE_CACHE_EXEMPT leaves to WhiteNoise.
 """
 
 import hashlib

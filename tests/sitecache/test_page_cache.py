@@ -231,3 +231,37 @@ def test_a_csv_import_is_seen(client, listing):
     services.listings_import(plan=plan, by=staff)
 
     assert b"now open on Saturdays" in get(client, "/services/harbour/").content
+
+
+def test_a_hit_carries_every_header_a_miss_has(client, listing):
+    miss = get(client, "/services/harbour/")
+    hit = get(client, "/services/harbour/")
+    assert hit["X-Page-Cache"] == "hit"
+    for header in [
+        "Content-Security-Policy",
+        "Referrer-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Cross-Origin-Opener-Policy",
+        "Content-Type",
+    ]:
+        assert hit[header] == miss[header], header
+
+
+def test_plain_http_is_still_redirected_when_the_https_page_is_cached(client, listing, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/services/harbour/", secure=True).status_code == 200
+    assert client.get("/services/harbour/", secure=True)["X-Page-Cache"] == "hit"
+    response = client.get("/services/harbour/")
+    assert response.status_code == 301
+    assert response["Location"].startswith("https://")
+
+
+def test_static_files_are_left_to_whitenoise(client, db):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    url = staticfiles_storage.url("css/site.css")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "X-Page-Cache" not in response
