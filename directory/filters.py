@@ -12,7 +12,7 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from sitecache.version import current_version_and
 
@@ -178,16 +178,14 @@ class ListingFilter(django_filters.FilterSet):
 
     def _area_facet(self, chosen):
         areas = list(Area.objects.with_parents())
-        # A plain queryset to aggregate over: the text search's rank annotation
-        # would make Django wrap the aggregate in a subquery.
-        base = Listing.objects.filter(pk__in=self._base("area").values("pk"))
-        links = Listing.areas.through.objects.filter(listing=OuterRef("pk"))
-        # One query: for each area, count listings covering it or an area around it.
-        counts = base.aggregate(
+        links = Listing.areas.through.objects.filter(listing__in=self._base("area").values("pk"))
+        # One pass over the area links: for each area, the distinct listings linked
+        # to it or to an area around it. (A correlated EXISTS per area and listing
+        # took ten times as long with 5,000 listings.)
+        counts = links.aggregate(
             **{
                 f"area_{area.pk}": Count(
-                    "pk",
-                    filter=Q(Exists(links.filter(area__in=[a.pk for a in area.lineage()]))),
+                    "listing", distinct=True, filter=Q(area__in=[a.pk for a in area.lineage()])
                 )
                 for area in areas
             }
