@@ -58,19 +58,23 @@ def main():
 
     workdir = Path(tempfile.mkdtemp(prefix="emrj-bench-"))
     try:
-        sections, explain = run(args, workdir)
+        sections, explain, costs = run(args, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    write_report(Path(args.output), sections, explain, args.duration)
+    print("\n".join(["Targets:", *target_lines(sections)]))
+    write_report(Path(args.output), sections, explain, costs, args.duration)
     print(f"Wrote {args.output}")
 
 
 def run(args, workdir):
-    sections, explain = [], None
+    sections, explain, sections_costs = [], None, []
     for database in args.databases.split(","):
         env = settings_env(database, workdir)
         print(f"== {database}: fresh database, sample data and {LISTINGS:,} listings", flush=True)
         prepare_database(database, env)
+        costs = in_process(env)
+        print_costs(costs)
+        sections_costs.append((database, costs))
         for mode, cache_env in cache_modes():
             print(f"== {database}, {mode}", flush=True)
             rows = measure({**env, **cache_env}, args.duration)
@@ -78,7 +82,7 @@ def run(args, workdir):
             sections.append((database, mode, rows))
         if database == "postgresql":
             explain = search_plan(env)
-    return sections, explain
+    return sections, explain, sections_costs
 
 
 def settings_env(database, workdir):
@@ -211,6 +215,42 @@ def wrk(url, duration):
     }
 
 
+# The issue's goals, as (label, which rows, minimum ratio) per cache mode.
+UNCACHED_MODES = ("no cache at all", "page cache off, facet counts cached")
+TARGETS = [
+    ("search, text + 2 filters, uncached", UNCACHED_MODES, ["search, text + 2 filters"], 0.25),
+    ("listing, uncached", UNCACHED_MODES, ["listing"], 0.50),
+    (
+        "every public page, page cache warm",
+        ("page cache warm",),
+        [name for name, _ in PAGES[1:]],
+        0.70,
+    ),
+]
+
+
+def target_lines(sections):
+    """Say, from the figures, which targets this run met."""
+    lines = []
+    clean = all(r["errors"] == 0 and r["non_2xx"] == 0 for _, _, rows in sections for r in rows)
+    lines.append(f"- Zero errors and zero non-2xx responses: {'met' if clean else 'NOT met'}.")
+    for label, modes, pages, minimum in TARGETS:
+        for database, mode, rows in sections:
+            if mode not in modes:
+                continue
+            worst = min((r for r in rows if r["page"] in pages), key=lambda r: r["ratio"])
+            verdict = "met" if worst["ratio"] >= minimum else "NOT met"
+            lines.append(
+                f"- {label} ≥ {minimum:.0%} ({database_name(database)}, {mode}): "
+                f"{verdict}, lowest {worst['ratio']:.0%} ({worst['page']})."
+            )
+    return lines
+
+
+def database_name(database):
+    return "SQLite" if database == "sqlite" else "PostgreSQL"
+
+
 def print_table(rows):
     header = ("req/s", "p50 ms", "p95 ms", "errors", "non-2xx", "ratio")
     print(f"{'page':28} " + " ".join(f"{h:>8}" for h in header))
@@ -219,6 +259,56 @@ def print_table(rows):
             f"{r['page']:28} {r['rps']:8.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} "
             f"{r['errors']:8d} {r['non_2xx']:8d} {r['ratio']:8.0%}"
         )
+
+
+def in_process(env):
+    """Time each page inside one Django process, no cache: see bench/inprocess.py."""
+    env = {**env, "DJANGO_PAGE_CACHE_SECONDS": "0", "DJANGO_FACET_CACHE_SECONDS": "0"}
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "inprocess.py"), *(path for _, path in PAGES)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    names = {path: name for name, path in PAGES}
+    return [
+        {**figures, "page": names[figures["path"]]}
+        for figures in map(json.loads, result.stdout.splitlines())
+    ]
+
+
+def print_costs(costs):
+    print(f"{'in one process, no cache':28} {'ms':>8} {'queries':>8} {'SQL ms':>8}")
+    for c in costs:
+        print(f"{c['page']:28} {c['ms']:8.2f} {c['queries']:8.0f} {c['sql_ms']:8.2f}")
+
+
+def costs_section(costs):
+    lines = [
+        "## Where an uncached page's time goes",
+        "",
+        "Each page requested 50 times inside one Django process (Django's test client: no "
+        "server, network or load generator), no cache, on a quiet machine. SQL ms is the time "
+        "spent executing queries; the rest is Python: the ORM building queries and objects, "
+        "templates, middleware.",
+        "",
+    ]
+    for database, rows in costs:
+        lines += [
+            f"### {database_name(database)}",
+            "",
+            "| Page | ms per request | Queries | SQL ms | Python ms |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for c in rows:
+            lines.append(
+                f"| {c['page']} | {c['ms']:.2f} | {c['queries']:.0f} | {c['sql_ms']:.2f} | "
+                f"{c['ms'] - c['sql_ms']:.2f} |"
+            )
+        lines.append("")
+    return lines
 
 
 # A word few listings contain, and one two in five generated listings contain.
@@ -291,7 +381,7 @@ def explain_section(plans):
     return lines
 
 
-def write_report(path, sections, explain, duration):
+def write_report(path, sections, explain, costs, duration):
     lines = [
         "# Performance",
         "",
@@ -317,7 +407,7 @@ def write_report(path, sections, explain, duration):
     ]
     for database, mode, rows in sections:
         lines += [
-            f"## {'SQLite' if database == 'sqlite' else 'PostgreSQL'}, {mode}",
+            f"## {database_name(database)}, {mode}",
             "",
             "| Page | Requests/s | p50 ms | p95 ms | Errors | Non-2xx | Ratio to baseline |",
             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -328,6 +418,8 @@ def write_report(path, sections, explain, duration):
                 f"{r['p95_ms']:.1f} | {r['errors']} | {r['non_2xx']} | {r['ratio']:.0%} |"
             )
         lines.append("")
+    lines += ["## Targets in this run", "", *target_lines(sections), ""]
+    lines += costs_section(costs)
     if explain:
         lines += explain_section(explain)
     path.parent.mkdir(parents=True, exist_ok=True)
