@@ -191,9 +191,19 @@ def _without_blanks(params):
     return cleaned
 
 
+# Fields the search page shows as an input even when the search is refused, so
+# the error summary can link to them (filters are not shown then).
+LINKED_FIELDS = {"q": "id_q"}
+
+
 def _error_list(form):
     return [
-        {"field": name, "label": form.fields[name].label, "message": message}
+        {
+            "field": name,
+            "label": form.fields[name].label,
+            "message": message,
+            "anchor": LINKED_FIELDS.get(name),
+        }
         for name, messages in form.errors.items()
         for message in messages
     ]

@@ -184,6 +184,20 @@ def test_search_words_over_200_characters_say_what_the_limit_is(client):
     assert "200 characters" in html
 
 
+def test_the_error_summary_links_to_the_search_box(client):
+    html = content(client.get("/services/", {"q": "a" * 500}))
+    summary = html[html.index(ERROR_SUMMARY) :]
+    assert '<a href="#id_q">Search: Search words must be 200 characters or fewer.</a>' in summary
+    assert 'id="id_q"' in html
+
+
+def test_an_error_with_no_field_on_the_page_is_not_a_link(client, areas):
+    html = content(client.get("/services/", {"area": "atlantis"}))
+    summary = html[html.index(ERROR_SUMMARY) : html.index("</ul>", html.index(ERROR_SUMMARY))]
+    assert "atlantis" in summary
+    assert "<a " not in summary
+
+
 def test_search_words_of_exactly_200_characters_are_accepted(client):
     assert client.get("/services/", {"q": "a" * 200}).status_code == 200
 
