@@ -6,6 +6,10 @@ listing keeps a list of the times of its recent reports (a sliding hour), so a
 burst at the turn of an hour cannot double the limit. The client address is
 kept in the cache only as a keyed hash: the cache must not become a log of
 visitors' addresses.
+
+Behind a load balancer every request comes from the balancer's address, so one
+busy visitor would use up everyone's allowance: with ``DJANGO_TRUSTED_PROXIES``
+set, the address is read from X-Forwarded-For instead (see ``client_address``).
 """
 
 import logging
@@ -30,6 +34,24 @@ RATE_WINDOW_SECONDS = 60 * 60
 
 
 # --- Rate limits ----------------------------------------------------------------
+
+
+def client_address(request):
+    """Return the visitor's address, looking through our own proxies.
+
+    Each of the ``settings.TRUSTED_PROXIES`` proxies in front of the site appends the
+    address it was reached from to X-Forwarded-For, so the entry that many places
+    from the right was written by our outermost proxy. Entries to its left come from
+    the visitor and could say anything, so they are never used. (Written here rather
+    than with django-ipware: by default that trusts the left-most, forgeable entry.)
+    """
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [hop for hop in hops if hop]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _address_key(address):

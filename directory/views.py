@@ -136,7 +136,7 @@ def report_problem(request, slug):
     if form.is_spam:
         # Look the same as success, so a robot learns nothing; keep nothing.
         return render(request, "directory/report_problem_sent.html", {"listing": listing})
-    address = request.META.get("REMOTE_ADDR", "")
+    address = reports.client_address(request)
     if reports.too_many_reports(listing=listing, address=address):
         return _report_page(request, listing, form, status=429, too_many=True)
     if not form.is_valid():

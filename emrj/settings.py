@@ -216,6 +216,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# How many proxies (load balancer, CDN) in front of the site append to
+# X-Forwarded-For; the problem-report rate limits read the visitor's address through
+# them (directory/reports.py). 0: use the connection's own address.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+
 # Secure cookies are only sent over HTTPS, so the test suite and local browser
 # tests (plain HTTP) turn them off with DJANGO_SECURE_COOKIES=0. The __Host-
 # prefix makes the browser refuse a cookie that is not Secure, has a Domain, or

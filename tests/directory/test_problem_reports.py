@@ -537,3 +537,53 @@ def test_reports_admin_gives_forum_staff_view_and_change(staff):
     assert model_admin.has_module_permission(request)
     assert model_admin.has_view_permission(request)
     assert model_admin.has_change_permission(request)
+
+
+# --- Behind a load balancer ------------------------------------------------------
+
+BALANCER = "10.0.0.5"
+
+
+def post_via_balancer(client, listing, forwarded_for):
+    return client.post(
+        report_url(listing), GOOD, REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR=forwarded_for
+    )
+
+
+def test_behind_a_balancer_each_visitor_has_their_own_limit(client, listing, settings):
+    settings.TRUSTED_PROXIES = 1
+    for _ in range(5):
+        assert post_via_balancer(client, listing, "203.0.113.9").status_code == 302
+    assert post_via_balancer(client, listing, "203.0.113.9").status_code == 429
+    assert post_via_balancer(client, listing, "198.51.100.4").status_code == 302
+
+
+def test_a_visitor_cannot_dodge_the_limit_by_sending_x_forwarded_for(client, listing, settings):
+    settings.TRUSTED_PROXIES = 1
+    # The balancer appends the address it saw; whatever the visitor sent stays to its left.
+    for n in range(5):
+        post_via_balancer(client, listing, f"192.0.2.{n}, 203.0.113.9")
+    assert post_via_balancer(client, listing, "192.0.2.99, 203.0.113.9").status_code == 429
+
+
+def test_the_address_two_proxies_wrote_is_the_one_counted(client, listing, settings):
+    settings.TRUSTED_PROXIES = 2  # a CDN, then the balancer
+    for n in range(5):
+        post_via_balancer(client, listing, f"192.0.2.{n}, 203.0.113.9, 172.16.0.1")
+    assert post_via_balancer(client, listing, "203.0.113.9, 172.16.0.2").status_code == 429
+    assert post_via_balancer(client, listing, "203.0.113.10, 172.16.0.1").status_code == 302
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(client, listing, settings):
+    settings.TRUSTED_PROXIES = 0
+    for n in range(5):
+        post_via_balancer(client, listing, f"192.0.2.{n}")
+    assert post_via_balancer(client, listing, "192.0.2.99").status_code == 429
+
+
+def test_a_short_or_empty_x_forwarded_for_falls_back_to_the_connection(client, listing, settings):
+    settings.TRUSTED_PROXIES = 2
+    for header in ["", " , ", "203.0.113.9"] + ["203.0.113.9"] * 2:
+        post_via_balancer(client, listing, header)
+    # All five counted against the balancer's own address.
+    assert post_via_balancer(client, listing, "").status_code == 429
