@@ -219,7 +219,13 @@ if not DEBUG:
 # How many proxies (load balancer, CDN) in front of the site append to
 # X-Forwarded-For; the problem-report rate limits read the visitor's address through
 # them (directory/reports.py). 0: use the connection's own address.
-TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+TRUSTED_PROXIES = os.environ.get("DJANGO_TRUSTED_PROXIES", "0").strip()
+if not TRUSTED_PROXIES.isdigit():
+    # A negative count would read an entry the visitor wrote: refuse it plainly.
+    raise ImproperlyConfigured(
+        f"DJANGO_TRUSTED_PROXIES must be a whole number, 0 or more, not {TRUSTED_PROXIES!r}."
+    )
+TRUSTED_PROXIES = int(TRUSTED_PROXIES)
 
 # Secure cookies are only sent over HTTPS, so the test suite and local browser
 # tests (plain HTTP) turn them off with DJANGO_SECURE_COOKIES=0. The __Host-

@@ -69,3 +69,14 @@ def test_production_settings_pass_the_deploy_checklist():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_negative_or_non_numeric_proxy_count_is_refused_plainly():
+    for value in ("-1", "one"):
+        result = load_settings(DJANGO_DEBUG="1", DJANGO_TRUSTED_PROXIES=value)
+        assert result.returncode != 0
+        assert "DJANGO_TRUSTED_PROXIES must be a whole number" in result.stderr
+
+
+def test_a_proxy_count_is_accepted():
+    assert load_settings(DJANGO_DEBUG="1", DJANGO_TRUSTED_PROXIES="2").returncode == 0
