@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Case, Exists, Max, Min, OuterRef, Subquery, When
+from django.db.models import Case, Exists, Max, Min, OuterRef, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -19,7 +19,7 @@ from .search import text_search
 
 class AreaQuerySet(models.QuerySet):
     def with_parents(self):
-        return self.select_related("parent__parent")
+        return self.select_related("parent__parent__parent")
 
 
 class AreaManager(models.Manager.from_queryset(AreaQuerySet)):
@@ -29,12 +29,14 @@ class AreaManager(models.Manager.from_queryset(AreaQuerySet)):
 
 class Area(models.Model):
     """A place a service covers: the region, a police-and-crime-commissioner
-    area, or a local-authority area inside one."""
+    area, a county or unitary council area inside one, or a district council
+    area inside a county. Unitary councils are also the lowest tier there."""
 
     class Kind(models.TextChoices):
         REGION = "region", "Region"
         PCC_AREA = "pcc_area", "Police and crime commissioner area"
-        LOCAL_AUTHORITY = "local_authority", "Local authority area"
+        LOCAL_AUTHORITY = "local_authority", "County or unitary council area"
+        DISTRICT = "district", "District or borough council area"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=120, unique=True)
@@ -51,11 +53,25 @@ class Area(models.Model):
     description = models.TextField(
         blank=True, help_text="One or two sentences shown on the area's page."
     )
+    ons_code = models.CharField(
+        "ONS code",
+        max_length=9,
+        blank=True,
+        help_text=(
+            "The Office for National Statistics code for this area, such as E07000130 for "
+            "Charnwood. Place and postcode search uses it to find the area."
+        ),
+    )
 
     objects = AreaManager()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ons_code"], condition=~models.Q(ons_code=""), name="unique_area_ons_code"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -78,6 +94,20 @@ class Area(models.Model):
     def lineage(self):
         """Return this area and every area it sits inside."""
         return [self, *self.ancestors()]
+
+
+def descendant_ids(areas):
+    """Return the ids of every area inside any of ``areas`` (not the areas themselves)."""
+    children = {}
+    for pk, parent_id in Area.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, queue = set(), [area.pk for area in areas]
+    while queue:
+        for child in children.get(queue.pop(), []):
+            if child not in found:
+                found.add(child)
+                queue.append(child)
+    return found - {area.pk for area in areas}
 
 
 # --- Organisations ---------------------------------------------------------
@@ -199,10 +229,36 @@ class ListingQuerySet(models.QuerySet):
         return self.filter(status=Listing.Status.PUBLISHED)
 
     def in_areas(self, areas):
-        """Return listings covering any of ``areas``: a service that covers a
-        larger area covers everything inside it."""
-        covering = {ancestor.pk for area in areas for ancestor in area.lineage()}
-        return self.with_related("areas", covering)
+        """Return listings available to someone living in any of ``areas``: those
+        covering it, a larger area around it, or a part of it (a service that
+        covers a larger area covers everything inside it)."""
+        around = {ancestor.pk for area in areas for ancestor in area.lineage()}
+        return self.with_related("areas", around | descendant_ids(areas))
+
+    def covering_all_of(self, areas):
+        """Return listings that cover the whole of any of ``areas``."""
+        return self.with_related("areas", {a.pk for area in areas for a in area.lineage()})
+
+    def by_closeness(self, areas):
+        """Order listings for someone in ``areas``: services for that place first,
+        then those for each larger area around it (region-wide last), then those
+        covering only part of it; by name within each group."""
+        levels = []
+        for area in areas:
+            for distance, ancestor in enumerate(area.lineage()):
+                while len(levels) <= distance:
+                    levels.append(set())
+                levels[distance].add(ancestor.pk)
+        links = Listing.areas.through.objects.filter(listing=OuterRef("pk"))
+        closeness = Case(
+            *[
+                When(Exists(links.filter(area__in=ids)), then=Value(distance))
+                for distance, ids in enumerate(levels)
+            ],
+            default=Value(len(levels)),
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(closeness=closeness).order_by("closeness", "name", "pk")
 
     def in_area(self, area):
         return self.in_areas([area])
