@@ -13,10 +13,12 @@ from django import forms
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q
+from django.db.models.functions import Lower
 
 from sitecache.version import current_version_and
 
 from .models import Area, Listing, Organisation, Term
+from .where import MAX_WHERE_LENGTH, resolve_where
 
 MAX_QUERY_LENGTH = 200
 
@@ -42,7 +44,51 @@ class TermFilter(django_filters.ModelMultipleChoiceFilter):
         return qs.with_related(self.field_name, value) if value else qs
 
 
+class WhereField(forms.CharField):
+    """A place typed by the visitor, cleaned into the areas that cover it."""
+
+    def __init__(self, *args, areas=None, **kwargs):
+        self.areas = areas
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return None
+        where = resolve_where(text, self.areas())
+        if where.found or where.outside_region:
+            return where
+        if where.kind == "unmapped":
+            raise forms.ValidationError(
+                "We know where “%(text)s” is, but this directory has no area for it yet.",
+                params={"text": text},
+            )
+        raise forms.ValidationError(
+            "We could not find “%(text)s”. Check the spelling, or enter a town, village, "
+            "district or postcode in the East Midlands.",
+            params={"text": text},
+        )
+
+
+class WhereFilter(django_filters.CharFilter):
+    field_class = WhereField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if value.outside_region:
+            return qs.none()
+        return qs.in_areas(value.areas, self.parent.all_areas())
+
+
 class ListingFilter(django_filters.FilterSet):
+    where = WhereFilter(
+        label="Where you live",
+        max_length=MAX_WHERE_LENGTH,
+        error_messages={
+            "max_length": f"Where you live must be {MAX_WHERE_LENGTH} characters or fewer."
+        },
+    )
     q = django_filters.CharFilter(
         method="filter_text",
         label="Search",
@@ -94,11 +140,40 @@ class ListingFilter(django_filters.FilterSet):
         model = Listing
         fields = []
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._all_areas = None
+        self.form.fields["where"].areas = self.all_areas
+
+    def all_areas(self):
+        """Every area, fetched once per search (the where box and the area facet share it)."""
+        if self._all_areas is None:
+            self._all_areas = list(Area.objects.with_parents())
+        return self._all_areas
+
+    def chosen_areas(self):
+        """The areas the visitor chose or typed: results are ordered by closeness to them."""
+        data = self.form.cleaned_data
+        where = data.get("where")
+        return [*(where.areas if where else ()), *(data.get("area") or [])]
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # A query of stop words or symbols alone searches nothing and has no rank.
+        text = "rank" in queryset.query.annotations
+        chosen = self.chosen_areas()
+        # Case-blind names, so both databases give the same order; pk breaks ties.
+        order = [*(["-rank"] if text else []), Lower("name"), "pk"]
+        if chosen:
+            queryset = queryset.by_closeness(chosen)
+            order.insert(1 if text else 0, "closeness")
+        return queryset.order_by(*order)
+
     def filter_text(self, queryset, name, value):
         return queryset.search(value)
 
     def filter_area(self, queryset, name, value):
-        return queryset.in_areas(value) if value else queryset
+        return queryset.in_areas(value, self.all_areas()) if value else queryset
 
     def filter_self_referral(self, queryset, name, value):
         return queryset.filter(self_referral=True) if value == "yes" else queryset
@@ -177,15 +252,19 @@ class ListingFilter(django_filters.FilterSet):
         return Facet(name, filter_.label, options)
 
     def _area_facet(self, chosen):
-        areas = list(Area.objects.with_parents())
+        areas = shown_areas(self.all_areas(), [*chosen, *self._where_areas()])
         links = Listing.areas.through.objects.filter(listing__in=self._base("area").values("pk"))
-        # One pass over the area links: for each area, the distinct listings linked
-        # to it or to an area around it. (A correlated EXISTS per area and listing
-        # took ten times as long with 5,000 listings.)
+        # One pass over the area links: for each area, the distinct listings available
+        # there (linked to it, an area around it or an area inside it), as the filter
+        # finds them. (A correlated EXISTS per area and listing took ten times as long
+        # with 5,000 listings.)
+        inside = areas_inside(self.all_areas())
         counts = links.aggregate(
             **{
                 f"area_{area.pk}": Count(
-                    "listing", distinct=True, filter=Q(area__in=[a.pk for a in area.lineage()])
+                    "listing",
+                    distinct=True,
+                    filter=Q(area__in=[a.pk for a in area.lineage()] + inside[area.pk]),
                 )
                 for area in areas
             }
@@ -202,6 +281,10 @@ class ListingFilter(django_filters.FilterSet):
             for area in area_tree(areas)
         ]
         return Facet("area", "Area", options)
+
+    def _where_areas(self):
+        where = self.form.cleaned_data.get("where")
+        return list(where.areas) if where else []
 
     def _kind_facet(self, chosen):
         counts = dict(
@@ -220,6 +303,30 @@ class ListingFilter(django_filters.FilterSet):
             "Self-referral",
             [FacetOption("yes", "You can contact the service yourself", count, chosen == "yes")],
         )
+
+
+# Districts are many: the area filter lists them only inside a chosen county.
+FACET_DEPTH = 2
+
+
+def shown_areas(areas, chosen):
+    """Return the areas the area filter offers: the region, police areas and
+    councils, plus the districts of any chosen area's county (and the chosen)."""
+    open_ids = {a.pk for area in chosen for a in area.lineage()}
+    return [
+        area
+        for area in areas
+        if len(area.ancestors()) <= FACET_DEPTH or area.parent_id in open_ids or area.pk in open_ids
+    ]
+
+
+def areas_inside(areas):
+    """Map each area's id to the ids of every area inside it, from a list of all areas."""
+    inside = {area.pk: [] for area in areas}
+    for area in areas:
+        for ancestor in area.ancestors():
+            inside.setdefault(ancestor.pk, []).append(area.pk)
+    return inside
 
 
 def area_tree(areas):
@@ -267,6 +374,8 @@ def active_filters(filterset, params):
             continue
         if name == "q":
             active.append((f"Search: “{value}”", _without(params, name, None)))
+        elif name == "where":
+            active.append((f"Where: {value.label}", _without(params, name, None)))
         elif name == "kind":
             labels = dict(Organisation.Kind.choices)
             active.extend((labels[v], _without(params, name, v)) for v in value)

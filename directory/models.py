@@ -8,6 +8,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Exists, Max, Min, OuterRef, Subquery, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -96,10 +97,18 @@ class Area(models.Model):
         return [self, *self.ancestors()]
 
 
-def descendant_ids(areas):
-    """Return the ids of every area inside any of ``areas`` (not the areas themselves)."""
+def descendant_ids(areas, all_areas=None):
+    """Return the ids of every area inside any of ``areas`` (not the areas themselves).
+
+    Pass ``all_areas`` (every Area) when the caller has them, to save a query.
+    """
+    pairs = (
+        [(area.pk, area.parent_id) for area in all_areas]
+        if all_areas is not None
+        else Area.objects.values_list("pk", "parent_id")
+    )
     children = {}
-    for pk, parent_id in Area.objects.values_list("pk", "parent_id"):
+    for pk, parent_id in pairs:
         children.setdefault(parent_id, []).append(pk)
     found, queue = set(), [area.pk for area in areas]
     while queue:
@@ -228,16 +237,12 @@ class ListingQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Listing.Status.PUBLISHED)
 
-    def in_areas(self, areas):
+    def in_areas(self, areas, all_areas=None):
         """Return listings available to someone living in any of ``areas``: those
         covering it, a larger area around it, or a part of it (a service that
         covers a larger area covers everything inside it)."""
         around = {ancestor.pk for area in areas for ancestor in area.lineage()}
-        return self.with_related("areas", around | descendant_ids(areas))
-
-    def covering_all_of(self, areas):
-        """Return listings that cover the whole of any of ``areas``."""
-        return self.with_related("areas", {a.pk for area in areas for a in area.lineage()})
+        return self.with_related("areas", around | descendant_ids(areas, all_areas))
 
     def by_closeness(self, areas):
         """Order listings for someone in ``areas``: services for that place first,
@@ -258,7 +263,7 @@ class ListingQuerySet(models.QuerySet):
             default=Value(len(levels)),
             output_field=models.IntegerField(),
         )
-        return self.annotate(closeness=closeness).order_by("closeness", "name", "pk")
+        return self.annotate(closeness=closeness).order_by("closeness", Lower("name"), "pk")
 
     def in_area(self, area):
         return self.in_areas([area])

@@ -2,16 +2,17 @@
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import bulk, reports
-from .filters import ListingFilter, active_filters, area_tree
+from . import bulk, coverage, reports
+from .filters import MAX_QUERY_LENGTH, ListingFilter, active_filters, area_tree
 from .forms import ProblemReportForm
 from .models import Area, Listing
+from .where import MAX_WHERE_LENGTH, resolve_where, split_place_from_words, without_full_postcode
 
 MAX_PAGE_DIGITS = 18
 
@@ -57,13 +58,20 @@ def home(request):
 
 
 def search(request):
-    filterset = ListingFilter(_without_blanks(request.GET), queryset=Listing.objects.published())
+    params = _without_blanks(request.GET)
+    moved = _place_moved_to_where(params)
+    if moved is not None:
+        return redirect(f"{reverse('directory:search')}?{moved.urlencode()}")
+    filterset = ListingFilter(params, queryset=Listing.objects.published())
     context = {"filterset": filterset, "for_professionals": request.GET.get("you") == "pro"}
     if not filterset.is_valid():
         context["errors"] = _error_list(filterset.form)
+        if "where" in filterset.form.errors:
+            context["where_suggestions"] = _where_suggestions(filterset, params)
         return render(request, "directory/search.html", context, status=400)
     results = filterset.qs.for_listing()
-    context["active_filters"] = active_filters(filterset, request.GET)
+    context["where"] = filterset.form.cleaned_data.get("where")
+    context["active_filters"] = active_filters(filterset, params)
     # Search words and filters make endless combinations of thin pages, and words echo
     # whatever a link says: only the plain list of every service is for search engines.
     context["noindex"] = bool(context["active_filters"])
@@ -73,8 +81,64 @@ def search(request):
     except BadPage as bad:
         context["errors"] = [{"field": "page", "message": bad.message}]
         return render(request, "directory/search.html", context, status=bad.status)
+    chosen, all_areas = filterset.chosen_areas(), filterset.all_areas()
+    if chosen:
+        coverage.mark_partial(context["page_obj"], chosen, all_areas)
+        context["no_local_service"] = coverage.no_local_service(results, chosen, all_areas)
+        context["place_name"] = coverage.place_name(chosen)
+        cleaned = filterset.form.cleaned_data
+        context["narrowed"] = any(v for k, v in cleaned.items() if k not in ("where", "area"))
     context["page_params"] = _params_without_page(request)
     return render(request, "directory/search.html", context)
+
+
+def _place_moved_to_where(params):
+    """Return new search parameters when a place should move into the where box.
+
+    A full postcode becomes its district (see directory/where.py), and a place
+    typed among the search words ("mediation Loughborough") moves to ``where``,
+    so both kinds of search give the same shareable address. None if unchanged.
+    """
+    where, words = params.get("where", ""), params.get("q", "")
+    if len(where) > MAX_WHERE_LENGTH or len(words) > MAX_QUERY_LENGTH:
+        return None  # the form says what is wrong
+    areas = None
+    if where:
+        areas = list(Area.objects.with_parents())
+        instead = without_full_postcode(where, areas)
+        if instead is None:
+            return None
+        moved = params.copy()
+        moved["where"] = instead
+        moved.pop("page", None)
+        return moved
+    if not words:
+        return None
+    areas = list(Area.objects.with_parents())
+    found = split_place_from_words(words, areas)
+    if found is None:
+        return None
+    place, remaining = found
+    moved = params.copy()
+    moved["where"] = without_full_postcode(place, areas) or place
+    if remaining:
+        moved["q"] = remaining
+    else:
+        moved.pop("q")
+    moved.pop("page", None)
+    return moved
+
+
+def _where_suggestions(filterset, params):
+    """Links to the same search for each place the visitor may have meant."""
+    where = resolve_where(params.get("where", ""), filterset.all_areas())
+    links = []
+    for name in where.suggestions:
+        changed = params.copy()
+        changed["where"] = name
+        changed.pop("page", None)
+        links.append((name, f"?{changed.urlencode()}"))
+    return links
 
 
 @require_safe
@@ -104,22 +168,22 @@ def area_list(request):
 
 
 def area_detail(request, slug):
-    area = get_object_or_404(Area.objects.with_parents(), slug=slug)
-    published = Listing.objects.published()
-    covering = published.in_area(area).for_listing()
-    context = {"area": area, "total": covering.count()}
+    """List every service available to someone living in the area, closest first."""
+    all_areas = list(Area.objects.with_parents())
+    area = next((a for a in all_areas if a.slug == slug), None)
+    if area is None:
+        raise Http404("No such area.")
+    available = Listing.objects.published().in_areas([area], all_areas)
+    results = available.by_closeness([area]).for_listing()
+    context = {"area": area, "total": results.count()}
     try:
-        context["page_obj"] = paginate(request, covering)
+        context["page_obj"] = paginate(request, results)
     except BadPage as bad:
         context["errors"] = [{"field": "page", "message": bad.message}]
         return render(request, "directory/area_detail.html", context, status=bad.status)
-    inside = [a for a in Area.objects.with_parents() if area in a.ancestors()]
-    context["inside"] = inside
-    context["in_parts"] = (
-        published.with_related("areas", inside).exclude(pk__in=covering.values("pk")).count()
-        if inside
-        else 0
-    )
+    coverage.mark_partial(context["page_obj"], [area], all_areas)
+    context["no_local_service"] = coverage.no_local_service(results, [area], all_areas)
+    context["inside"] = [a for a in all_areas if a.parent_id == area.pk]
     context["page_params"] = _params_without_page(request)
     return render(request, "directory/area_detail.html", context)
 
@@ -193,7 +257,7 @@ def _without_blanks(params):
 
 # Fields the search page shows as an input even when the search is refused, so
 # the error summary can link to them (filters are not shown then).
-LINKED_FIELDS = {"q": "id_q"}
+LINKED_FIELDS = {"q": "id_q", "where": "id_where"}
 
 
 def _error_list(form):

@@ -4,24 +4,40 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0005_listing_search_vector'),
+        ("directory", "0005_listing_search_vector"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='area',
-            name='ons_code',
-            field=models.CharField(blank=True, help_text='The Office for National Statistics code for this area, such as E07000130 for Charnwood. Place and postcode search uses it to find the area.', max_length=9, verbose_name='ONS code'),
+            model_name="area",
+            name="ons_code",
+            field=models.CharField(
+                blank=True,
+                help_text="The Office for National Statistics code for this area, such as E07000130 for Charnwood. Place and postcode search uses it to find the area.",
+                max_length=9,
+                verbose_name="ONS code",
+            ),
         ),
         migrations.AlterField(
-            model_name='area',
-            name='kind',
-            field=models.CharField(choices=[('region', 'Region'), ('pcc_area', 'Police and crime commissioner area'), ('local_authority', 'County or unitary council area'), ('district', 'District or borough council area')], max_length=20),
+            model_name="area",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("region", "Region"),
+                    ("pcc_area", "Police and crime commissioner area"),
+                    ("local_authority", "County or unitary council area"),
+                    ("district", "District or borough council area"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.UniqueConstraint(condition=models.Q(('ons_code', ''), _negated=True), fields=('ons_code',), name='unique_area_ons_code'),
+            model_name="area",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ons_code", ""), _negated=True),
+                fields=("ons_code",),
+                name="unique_area_ons_code",
+            ),
         ),
     ]

@@ -34,11 +34,14 @@ def test_filtering_by_an_area_leaves_out_neighbouring_areas(areas, make_listing)
     assert not Listing.objects.in_area(areas["rutland"]).exists()
 
 
-def test_filtering_by_a_larger_area_leaves_out_services_covering_only_part_of_it(
-    areas, make_listing
-):
+def test_filtering_by_a_larger_area_includes_services_covering_only_part_of_it(areas, make_listing):
+    leicester = make_listing(areas=[areas["leicester"]])
+    assert list(Listing.objects.in_area(areas["llr"])) == [leicester]
+
+
+def test_filtering_by_an_area_leaves_out_services_for_a_sibling_area(areas, make_listing):
     make_listing(areas=[areas["leicester"]])
-    assert not Listing.objects.in_area(areas["llr"]).exists()
+    assert not Listing.objects.in_area(areas["rutland"]).exists()
 
 
 def test_a_listing_covering_several_matching_areas_appears_once(areas, make_listing):

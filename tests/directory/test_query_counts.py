@@ -60,8 +60,9 @@ def test_the_search_page_makes_a_fixed_small_number_of_queries(
     settings.FACET_CACHE_SECONDS = 0
     add_listings(make_listing, areas, 5)
     # Area check, vocabulary, area tree, 8 facet counts, result count, one page of
-    # results, 3 prefetches for the cards and the footer's pages.
-    with django_assert_max_num_queries(17):
+    # results, 3 prefetches for the cards, whether any result is local, and the
+    # footer's pages.
+    with django_assert_max_num_queries(18):
         client.get("/services/?area=rutland")
 
 

@@ -18,7 +18,7 @@ def sample_data(db):
 
 
 def test_sample_data_loads_areas_organisations_and_published_listings(sample_data):
-    assert Area.objects.count() == 16
+    assert Area.objects.count() == 45
     assert Organisation.objects.count() >= 8
     assert Listing.objects.published().count() >= 11
 

@@ -496,23 +496,20 @@ def test_area_page_leaves_out_unpublished_services(client, areas, make_listing):
     assert "Draft service" not in content(client.get("/areas/leicester/"))
 
 
-def test_area_page_counts_services_covering_the_whole_area(client, areas, make_listing):
+def test_area_page_counts_every_service_for_people_in_the_area(client, areas, make_listing):
     make_listing(areas=[areas["region"]])
     make_listing(areas=[areas["llr"]])
+    make_listing(areas=[areas["leicester"]])
     html = content(client.get("/areas/llr/"))
-    assert "2 services cover all of Leicester, Leicestershire and Rutland" in html
+    assert "3 services for people in Leicester, Leicestershire and Rutland" in html
 
 
-def test_area_page_mentions_services_covering_only_part_of_it(client, areas, make_listing):
+def test_area_page_lists_services_covering_only_part_of_it_as_such(client, areas, make_listing):
     make_listing(areas=[areas["llr"]])
     make_listing(name="Leicester only", areas=[areas["leicester"]])
     html = content(client.get("/areas/llr/"))
-    assert "1 more service covers only part of Leicester, Leicestershire and Rutland" in html
-
-
-def test_area_page_does_not_list_services_covering_only_part_of_it(client, areas, make_listing):
-    make_listing(name="Leicester only", areas=[areas["leicester"]])
-    assert "Leicester only" not in content(client.get("/areas/llr/"))
+    assert "Leicester only" in html
+    assert "Covers only Leicester" in html
 
 
 def test_area_page_links_to_the_areas_inside_it(client, areas):
@@ -522,7 +519,8 @@ def test_area_page_links_to_the_areas_inside_it(client, areas):
 
 def test_area_page_without_services_says_none_covers_it(client, areas):
     html = content(client.get("/areas/rutland/"))
-    assert "No service in this directory covers the whole of Rutland" in html
+    assert "0 services for people in Rutland" in html
+    assert "We don’t list a service for Rutland itself yet." in html
 
 
 def test_area_page_paginates(client, settings, areas, make_listing):

@@ -1,0 +1,41 @@
+"""What the results for a place say about coverage there.
+
+Someone in Charnwood can use a service for Charnwood, for Leicestershire, for
+Leicester, Leicestershire and Rutland, or for the whole region; someone who
+chose a whole police area can also use a service for only part of it, which
+is marked as such ("Covers only Leicester"). A place whose only services are
+region-wide has no local service, and the page says so.
+"""
+
+from .models import Area, descendant_ids
+from .where import and_list
+
+
+def _around(chosen):
+    return {a.pk for area in chosen for a in area.lineage()}
+
+
+def mark_partial(listings, chosen, all_areas):
+    """Set ``covers_only`` on each listing that covers only part of the chosen areas:
+    the names of the areas inside them that it covers (empty when it covers all)."""
+    around = _around(chosen)
+    inside = descendant_ids(chosen, all_areas)
+    for listing in listings:
+        covered = list(listing.areas.all())
+        if any(area.pk in around for area in covered):
+            listing.covers_only = []
+        else:
+            listing.covers_only = sorted(area.name for area in covered if area.pk in inside)
+
+
+def no_local_service(results, chosen, all_areas):
+    """True when no result is for the chosen place itself: only region-wide ones, or none."""
+    local = {
+        a.pk for area in chosen for a in area.lineage() if a.kind != Area.Kind.REGION
+    } | descendant_ids(chosen, all_areas)
+    return not results.with_related("areas", local).exists()
+
+
+def place_name(chosen):
+    """Name the chosen areas in a phrase: "Lincolnshire", "Broxtowe and Nottingham"."""
+    return and_list(list(dict.fromkeys(area.name for area in chosen)))
