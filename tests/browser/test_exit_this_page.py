@@ -46,12 +46,12 @@ def test_pressing_shift_three_times_leaves_the_page(open_page, site):
 
 def test_typing_capital_letters_does_not_leave_the_page(open_page, site):
     page = open_home(open_page, site)
-    page.get_by_label("Search for a service").click()
+    page.get_by_label("What are you looking for? (optional)").click()
     for _ in range(3):
         page.keyboard.press("Shift+A")
     page.wait_for_timeout(1000)
     assert page.url == site + "/"
-    expect(page.get_by_label("Search for a service")).to_have_value("AAA")
+    expect(page.get_by_label("What are you looking for? (optional)")).to_have_value("AAA")
 
 
 def test_a_pause_longer_than_five_seconds_starts_the_count_again(open_page, site):

@@ -37,7 +37,7 @@ def tick(page, facet, checkbox_id):
 def test_visitor_searches_filters_and_reads_how_to_get_in_touch(open_page, site, width, javascript):
     page = open_page(width, javascript=javascript)
     page.goto(site + "/")
-    page.get_by_label("Search for a service").fill("restorative")
+    page.get_by_label("What are you looking for? (optional)").fill("restorative")
     page.get_by_role("button", name="Search").click()
     expect(page).to_have_url(re.compile(r"/services/\?q=restorative"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Find a restorative justice service")
@@ -59,6 +59,19 @@ def test_visitor_searches_filters_and_reads_how_to_get_in_touch(open_page, site,
     expect(touch).to_be_visible()
     touch.scroll_into_view_if_needed()
     expect(page.locator("#get-in-touch + *")).to_be_visible()
+
+
+@pytest.mark.parametrize(("width", "javascript"), JOURNEY_SETUPS)
+def test_visitor_finds_services_from_their_postcode(open_page, site, width, javascript):
+    page = open_page(width, javascript=javascript)
+    page.goto(site + "/")
+    page.get_by_label("Where do you live? (optional)").fill("le11 3tu")
+    page.get_by_role("button", name="Search").click()
+    # The postcode is swapped for its district before the results page is shown.
+    expect(page).to_have_url(re.compile(r"where=Charnwood"))
+    assert "3tu" not in page.url.lower()
+    expect(page.locator("#where-found")).to_contain_text("Charnwood")
+    expect(page.get_by_role("link", name="Victim First restorative justice service")).to_be_visible()
 
 
 @pytest.mark.parametrize(("width", "javascript"), JOURNEY_SETUPS)
