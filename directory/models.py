@@ -1,10 +1,14 @@
 """The directory's domain: areas, organisations, vocabularies and listings."""
 
+import re
 import uuid
+from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Exists, Max, Min, OuterRef, Subquery, Value, When
@@ -13,7 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .search import text_search
+from .search import (
+    MAX_PHRASE_WORDS,
+    FullTextField,
+    normalise_phrase,
+    only_stop_words,
+    text_search,
+)
 
 # --- Areas -------------------------------------------------------------------
 
@@ -422,8 +432,9 @@ class Listing(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
-    # PostgreSQL only: the weighted text-search document, kept current by a database
-    # trigger on every insert and update (migration 0005), and GIN-indexed. Unused on SQLite.
+    # PostgreSQL only: the weighted text-search document, kept current by database
+    # triggers (migrations 0005 and 0007), and GIN-indexed. SQLite searches
+    # ListingSearchIndex instead (directory/search.py).
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ListingManager()
@@ -449,10 +460,53 @@ class Listing(models.Model):
     def has_contact_details(self):
         return any([self.phone, self.email, self.website, self.address])
 
+    def first_contact(self):
+        """Return the first way to get in touch a result card shows, as a FirstContact.
+
+        Phone, else website, else online referral form, else email; with none of
+        those, a service that takes no self-referrals says who can refer you, and one
+        that does points to "How to get in touch" on its own page.
+        """
+        if self.phone:
+            return FirstContact("phone", self.phone, "tel:" + re.sub(r"[^0-9+]", "", self.phone))
+        if self.website:
+            host = urlsplit(self.website).netloc.removeprefix("www.")
+            return FirstContact("website", host or self.website, self.website)
+        if self.referral_form_url:
+            return FirstContact("referral_form", "Online referral form", self.referral_form_url)
+        if self.email:
+            return FirstContact("email", self.email, f"mailto:{self.email}")
+        if not self.self_referral:
+            return FirstContact("professional", ASK_A_PROFESSIONAL)
+        return FirstContact(
+            "listing", "How to get in touch", self.get_absolute_url() + "#get-in-touch"
+        )
+
     @property
     def needs_checking(self):
         """True when the details have not been confirmed for six months."""
         return self.last_checked < months_before(timezone.localdate(), CHECK_AFTER_MONTHS)
+
+
+ASK_A_PROFESSIONAL = "Ask your police officer, offender manager or case worker to refer you"
+
+
+@dataclass(frozen=True)
+class FirstContact:
+    """One way to get in touch with a service: what it is, the words shown, the link.
+
+    ``kind`` is "phone", "website", "referral_form", "email", "professional" (no link:
+    ask a professional to refer you) or "listing" (the service's own page).
+    """
+
+    kind: str
+    label: str
+    href: str = ""
+
+    @property
+    def heading(self):
+        """Return the word shown before the label, or "" when the label says it all."""
+        return {"phone": "Phone", "website": "Website", "email": "Email"}.get(self.kind, "")
 
 
 # Listings unconfirmed for this long are flagged; editors are reminded earlier.
@@ -495,3 +549,110 @@ class ProblemReport(models.Model):
 
     def __str__(self):
         return f"Report on {self.listing} ({self.created:%d %b %Y})"
+
+
+# --- Search ------------------------------------------------------------------
+
+
+class SearchSynonym(models.Model):
+    """Words and phrases that mean the same to someone looking for a service.
+
+    A search for any one of them finds the services that use any of them
+    (directory/search.py). Forum staff keep the groups in the admin.
+    """
+
+    phrases = models.CharField(
+        "words and phrases",
+        max_length=500,
+        help_text=(
+            "Words or short phrases that mean the same thing to someone looking for a "
+            "service, separated by commas, for example: shuttle mediation, mediation, indirect. "
+            "A search for any one of them then finds services that mention any of them. "
+            "Each phrase can be up to four words. Capitals and punctuation make no difference, "
+            "and a plural finds its singular by itself, so there is no need to add both."
+        ),
+    )
+
+    class Meta:
+        ordering = ["phrases"]
+        verbose_name = "search synonym group"
+
+    def __str__(self):
+        return self.phrases
+
+    def phrase_list(self):
+        """Return the group's phrases as search reads them, without repeats."""
+        phrases = []
+        for part in self.phrases.split(","):
+            phrase = normalise_phrase(part)
+            if phrase and phrase not in phrases:
+                phrases.append(phrase)
+        return phrases
+
+    def clean(self):
+        self.phrases = ", ".join(p.strip() for p in self.phrases.split(",") if p.strip())
+        phrases = self.phrase_list()
+        if len(phrases) < 2:
+            raise ValidationError(
+                {"phrases": "Give at least two words or phrases, separated by commas."}
+            )
+        problems = []
+        for phrase in phrases:
+            if len(phrase.split()) > MAX_PHRASE_WORDS:
+                problems.append(f"“{phrase}” is more than {MAX_PHRASE_WORDS} words: shorten it.")
+            elif only_stop_words(phrase):
+                problems.append(
+                    f"“{phrase}” is made only of words that searches ignore, "
+                    "such as “the” or “and”: remove it."
+                )
+            elif only_stop_words(phrase.split()[0]) or only_stop_words(phrase.split()[-1]):
+                # PostgreSQL would drop such a word and SQLite would insist on it.
+                problems.append(
+                    f"“{phrase}” starts or ends with a word that searches ignore, "
+                    "such as “the” or “and”: leave that word out."
+                )
+        for other in SearchSynonym.objects.exclude(pk=self.pk):
+            for phrase in set(phrases).intersection(other.phrase_list()):
+                problems.append(
+                    f"“{phrase}” is already in the group “{other}”. Add these words to that "
+                    "group instead, or remove it from one of them."
+                )
+        if problems:
+            raise ValidationError({"phrases": problems})
+
+
+class ListingSearchIndex(models.Model):
+    """SQLite only: each listing's words as the FTS5 table directory_listing_fts holds them.
+
+    Database triggers write it (migration 0007); Django only reads it, to search.
+    ``document`` is FTS5's hidden column named after the table, which MATCH and
+    bm25() take.
+    """
+
+    listing = models.OneToOneField(
+        Listing,
+        on_delete=models.DO_NOTHING,
+        primary_key=True,
+        db_column="rowid",
+        db_constraint=False,
+        related_name="search_index",
+    )
+    document = FullTextField(db_column="directory_listing_fts", editable=False)
+    name = models.TextField(editable=False)
+    summary = models.TextField(editable=False)
+    description = models.TextField(editable=False)
+    organisation = models.TextField(editable=False)
+    terms = models.TextField(editable=False)
+    areas = models.TextField(editable=False)
+
+    class Meta:
+        managed = False
+        # Like a many-to-many link table, this model belongs to another (the triggers
+        # write it): auto_created keeps it out of apps.get_models(), and so out of
+        # migrations, content types, permissions, dumpdata and test-database copies.
+        auto_created = True
+        db_table = "directory_listing_fts"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name

@@ -4,11 +4,13 @@ Each saves listings one at a time (never ``QuerySet.update``) so that every
 change is recorded in the listing's history with who made it.
 """
 
+from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import update_change_reason
 
-from .models import Area, Listing, Term
+from .models import Area, Listing, Organisation, Term
 
 # Fields that are bookkeeping, not content a reviewer needs to read.
 BOOKKEEPING_FIELDS = ["needs_review", "reviewed_at", "created", "uuid"]
@@ -18,6 +20,28 @@ def _save_with_history(listing, *, by, reason, update_fields=None):
     listing._history_user = by
     listing._change_reason = reason
     listing.save(update_fields=update_fields)
+
+
+def fixtures_load(*, fixtures, reason, verbosity=0):
+    """Load ``fixtures`` and record a first version of each record the load added.
+
+    Fixtures load without history; saving each new organisation and listing once gives
+    staff a first version to compare and revert to. Records that were there before
+    are left alone (generated listings are made without history on purpose, and
+    saving thousands one by one would take minutes). Return how many were recorded.
+    """
+    models = (Organisation, Listing)
+    # Ids only grow, so the records the load adds are those above the highest id now.
+    last = {model: model.objects.aggregate(last=Max("pk"))["last"] or 0 for model in models}
+    call_command("loaddata", *fixtures, verbosity=verbosity)
+    recorded = 0
+    for model in models:
+        added = model.objects.filter(pk__gt=last[model])
+        for obj in added.exclude(pk__in=model.history.values("id")):
+            obj._change_reason = reason
+            obj.save()
+            recorded += 1
+    return recorded
 
 
 def listings_set_status(*, listings, status, by):

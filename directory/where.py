@@ -37,6 +37,8 @@ class Where:
     label: str
     areas: tuple = ()
     suggestions: tuple = ()
+    # A bigger place of the same name lies outside the region ("Preston").
+    also_outside: bool = False
 
     @property
     def found(self):
@@ -60,6 +62,15 @@ class Where:
                 return f"{self.label} covers {names}. Showing services for all of them."
             return f"{self.label} is in {names}. Showing services for people who live there."
         return f"{self.label} is in {names}. Showing services for people who live there."
+
+    def elsewhere_note(self):
+        """Say that a namesake elsewhere is not covered, when there is one."""
+        if not self.also_outside:
+            return ""
+        return (
+            f"If you meant a different {self.label}, outside the East Midlands, this directory "
+            "does not cover it: the national services below can help."
+        )
 
 
 def normalise(text):
@@ -99,7 +110,7 @@ def resolve_where(text, areas):
         by_code = {area.ons_code: area for area in areas if area.ons_code}
         found = tuple(by_code[code] for code in match.ons_codes if code in by_code)
         if found:
-            return Where(text, match.kind, match.label, found)
+            return Where(text, match.kind, match.label, found, also_outside=match.also_outside)
         return Where(text, "unmapped", match.label)
     if match.kind == "outside_region":
         return Where(text, "outside_region", match.label)

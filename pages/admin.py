@@ -1,6 +1,10 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 
-from .models import Page
+from directory.roles import is_forum_staff
+
+from .models import OnwardRoute, Page
 
 
 @admin.register(Page)
@@ -9,3 +13,38 @@ class PageAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(OnwardRoute)
+class OnwardRouteAdmin(admin.ModelAdmin):
+    """The national organisations offered when no local service fits: forum staff only."""
+
+    list_display = ["name", "url", "position", "is_shown"]
+    list_editable = ["position", "is_shown"]
+    fields = ["name", "url", "description", "who_for", "position", "is_shown"]
+    search_fields = ["name", "description"]
+    # A web address typed without a scheme is taken as https, as for listings.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "description":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 60})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    # --- Who sees what: forum staff only, even if a provider editor were given the
+    # permissions by mistake. ---------------------------------------------------------
+
+    def has_module_permission(self, request):
+        return is_forum_staff(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_forum_staff(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_forum_staff(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_forum_staff(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_forum_staff(request.user) and super().has_delete_permission(request, obj)

@@ -2,6 +2,7 @@
 
 import markdown
 import nh3
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -71,3 +72,57 @@ class Page(models.Model):
 
     def body_html(self):
         return render_markdown(self.body)
+
+
+class OnwardRouteQuerySet(models.QuerySet):
+    def shown(self):
+        return self.filter(is_shown=True)
+
+
+class OnwardRoute(models.Model):
+    """A national organisation visitors are pointed to when no local service fits,
+    or below the results: "Help from national services"."""
+
+    name = models.CharField(
+        max_length=120, help_text="The organisation's name, as the public knows it."
+    )
+    url = models.URLField(
+        "web address",
+        max_length=300,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="The page visitors should land on, starting https://.",
+    )
+    description = models.CharField(
+        max_length=300,
+        help_text="One or two short, plain sentences: what the organisation can do for people.",
+    )
+    who_for = models.CharField(
+        "who it is for",
+        max_length=120,
+        blank=True,
+        help_text="Optional. For example: anyone affected by crime.",
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers are listed first."
+    )
+    is_shown = models.BooleanField(
+        "show on the site", default=True, help_text="Untick to hide this route without deleting it."
+    )
+
+    objects = OnwardRouteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = "national route onward"
+        verbose_name_plural = "national routes onward"
+        constraints = [
+            # The admin checks this too; the constraint also covers imports and the shell.
+            models.CheckConstraint(
+                condition=models.Q(url__startswith="https://")
+                | models.Q(url__startswith="http://"),
+                name="onward_route_url_is_http",
+            )
+        ]
+
+    def __str__(self):
+        return self.name

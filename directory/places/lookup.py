@@ -64,6 +64,11 @@ class PlaceMatch:
     "empty". ``ons_codes`` are East Midlands district codes, largest share first, and empty
     unless the match is in the region. ``partial`` marks a full postcode that is not in the
     data but whose outward code is: the match is then for the outward code.
+
+    ``also_outside`` marks a place in the region whose name is also a sizeable place
+    elsewhere (Preston is a village in Rutland and a city in Lancashire): the match is still
+    the place in the region, but the visitor may have meant the other. Only a "place" match
+    has it, and not when the visitor named the region's place's area after a comma.
     """
 
     kind: str
@@ -71,6 +76,7 @@ class PlaceMatch:
     ons_codes: tuple = ()
     suggestions: tuple = ()
     partial: bool = False
+    also_outside: bool = False
 
 
 EMPTY = PlaceMatch("empty")
@@ -85,6 +91,7 @@ class _Tables:
     uk_outwards: frozenset
     places: dict  # name key -> (label, district codes)
     outside: dict  # name key -> label
+    also_outside: dict  # name key in places -> label of its largest namesake outside the region
 
 
 _lock = threading.Lock()
@@ -119,8 +126,19 @@ def _load():
         key, label, codes = line.split("\t")
         places[key] = (label, tuple(codes.split(",")))
     outside = dict(line.split("\t") for line in _lines("outside_places.txt"))
+    also_outside = {}
+    for line in _lines("ambiguous_places.txt"):
+        key, label, _population = line.split("\t")
+        also_outside[key] = label
     return _Tables(
-        districts, district_by_char, postcodes, outward_districts, uk_outwards, places, outside
+        districts,
+        district_by_char,
+        postcodes,
+        outward_districts,
+        uk_outwards,
+        places,
+        outside,
+        also_outside,
     )
 
 
@@ -227,11 +245,16 @@ def _resolve_postcode_text(compact):
     return _resolve_outward(compact)
 
 
+def _place_match(key):
+    data = tables()
+    label, codes = data.places[key]
+    return PlaceMatch("place", label, codes, also_outside=key in data.also_outside)
+
+
 def _resolve_key(key):
     data = tables()
     if key in data.places:
-        label, codes = data.places[key]
-        return PlaceMatch("place", label, codes)
+        return _place_match(key)
     if key in data.outside:
         return PlaceMatch("outside_region", data.outside[key])
     return None
@@ -251,17 +274,26 @@ def _suggestions(key):
 
 
 def _resolve_with_qualifier(text):
-    """Resolve "Beeston, Nottinghamshire": a place, narrowed by the area named after a comma."""
+    """Resolve "Beeston, Nottinghamshire": a place, narrowed by the area named after a comma.
+
+    An area in the region that holds the place settles which place was meant ("Preston,
+    Rutland" is not also outside); a place outside the region after a name the region shares
+    with a place elsewhere ("Kilburn, London") means the place elsewhere.
+    """
     head, _, tail = text.partition(",")
-    found = _resolve_key(name_key(head))
-    if found is None:
-        return None
-    if found.kind == "place" and len(found.ons_codes) > 1:
-        within = _resolve_key(name_key(tail))
-        if within is not None and within.kind == "place":
-            narrowed = tuple(code for code in found.ons_codes if code in within.ons_codes)
-            if narrowed:
-                return PlaceMatch("place", found.label, narrowed)
+    head_key = name_key(head)
+    found = _resolve_key(head_key)
+    if found is None or found.kind != "place":
+        return found
+    within = _resolve_key(name_key(tail))
+    if within is None:
+        return found
+    if within.kind == "place":
+        narrowed = tuple(code for code in found.ons_codes if code in within.ons_codes)
+        if narrowed:
+            return PlaceMatch("place", found.label, narrowed)
+    elif within.kind == "outside_region" and found.also_outside:
+        return PlaceMatch("outside_region", tables().also_outside[head_key])
     return found
 
 
@@ -317,8 +349,7 @@ def _place_at(words, i):
             break
         key += _fold(words[i + n - 1].group())
         if key in data.places and key not in NOT_PLACES_IN_FREE_TEXT and len(key) > 2:
-            label, codes = data.places[key]
-            best = PlaceMatch("place", label, codes), n
+            best = _place_match(key), n
     return best
 
 

@@ -4,6 +4,11 @@ Each entry names the place, its district's ONS code and an outward code with pos
 district (the build refuses an entry whose outward code has none, to catch typos). An entry
 replaces any GeoNames place of the same name. Aliases are other names people use for it.
 Facts only: add a place only when sure which council area it is in.
+
+``ELSEWHERE`` gives other names people use for places outside the region that GeoNames has
+under one name only. An alias that is also the name of a place in the region makes that place
+``also_outside`` (a visitor typing it may mean the place elsewhere); any other alias is added
+to the places outside the region.
 """
 
 from dataclasses import dataclass
@@ -45,6 +50,14 @@ class Entry:
     district: str
     outward: str
     aliases: tuple = ()
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """A GeoNames place outside the region, by its GeoNames name, and other names for it."""
+
+    name: str
+    aliases: tuple
 
 
 SUPPLEMENT = (
@@ -126,4 +139,9 @@ SUPPLEMENT = (
     Entry("Wollaton", NOTTINGHAM, "NG8"),
     # Rutland
     Entry("Tinwell", RUTLAND, "PE9"),
+)
+
+ELSEWHERE = (
+    # Staffordshire; "Burton" is also a village in West Lindsey.
+    Elsewhere("Burton upon Trent", ("Burton-on-Trent", "Burton")),
 )

@@ -158,9 +158,11 @@ def test_a_place_with_only_region_wide_services_says_it_has_no_local_service(
     response = client.get("/services/?area=derby")
     assert response.context["no_local_service"]
     assert "We don’t list a service in Derby yet." in response.content.decode()
+    assert "Help from national services" in response.content.decode()
     area_page = client.get("/areas/derby/")
     assert area_page.context["no_local_service"]
     assert "We don’t list a service for Derby itself yet." in area_page.content.decode()
+    assert "Help from national services" in area_page.content.decode()
 
 
 def test_no_local_service_message_says_for_this_when_other_filters_narrow_it(

@@ -135,7 +135,10 @@ def listing(make_listing, org_a, areas):
 
 @pytest.fixture
 def sample_data(db):
+    """The real sample services and the fictional demonstration listings, whose contact
+    details, accreditations and settings the real ones do not have."""
     call_command("load_sample_data", verbosity=0)
+    call_command("generate_listings", "--demonstration", verbosity=0)
 
 
 @pytest.fixture

@@ -122,6 +122,8 @@ def test_a_place_with_no_local_service_says_so_and_offers_national_help(client, 
     html = response.content.decode()
     assert response.context["no_local_service"]
     assert "We don’t list a service in Lincoln yet." in html
+    assert "Help from national services" in html
+    assert "Victim Support" in html
 
 
 def test_a_place_outside_the_region_says_so_plainly(client, sample):
@@ -222,3 +224,14 @@ def test_a_place_search_makes_the_same_queries_with_more_districts(client, sampl
             name=f"Extra district {n}", slug=f"extra-{n}", kind="district", parent=county
         )
     assert count(url) == before
+
+
+def test_a_place_with_a_bigger_namesake_elsewhere_says_which_one_it_shows(client, sample):
+    response = client.get("/services/", {"where": "Preston"})
+    html = response.content.decode()
+    assert "Preston is in Rutland" in html
+    assert "If you meant a different Preston, outside the East Midlands" in html
+    assert (
+        "If you meant a different"
+        not in client.get("/services/", {"where": "Oakham"}).content.decode()
+    )

@@ -164,6 +164,86 @@ def test_an_east_midlands_place_wins_over_a_namesake_elsewhere():
     assert codes("Ripley") == ("E07000032",)
 
 
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Preston", "E06000017"),  # a village in Rutland; the city is in Lancashire
+        ("Fleet", "E07000140"),  # South Holland; the town is in Hampshire
+        ("Kilburn", "E07000032"),  # Amber Valley; the other is in London
+        ("Seaton", "E06000017"),  # Rutland; the town is in Devon
+        ("Shirley", "E07000035"),  # Derbyshire Dales; the town is by Solihull
+        ("Burton", "E07000142"),  # West Lindsey; Burton upon Trent is in Staffordshire
+        ("mediation in Preston", "E06000017"),
+    ],
+)
+def test_a_region_place_sharing_its_name_with_a_bigger_place_elsewhere_is_also_outside(text, code):
+    match = find_place_in_text(text)[0] if " in " in text else resolve_place(text)
+    assert match.kind == "place"
+    assert match.ons_codes == (code,)
+    assert match.also_outside
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Loughborough",
+        "Mansfield",
+        "Oakham",
+        "Lincoln",
+        "Derby",
+        "Boston",  # the Boston in Lincolnshire is the only one in Great Britain
+        "Melton Mowbray",
+        "Walton",
+        "Leicestershire",
+        "mediation in Loughborough",
+    ],
+)
+def test_a_region_place_with_no_bigger_namesake_elsewhere_is_not_also_outside(text):
+    match = find_place_in_text(text)[0] if " in " in text else resolve_place(text)
+    assert match.kind == "place"
+    assert not match.also_outside
+
+
+@pytest.mark.parametrize("text", ["LE11 3TU", "NG7", "DE22", "B79", "SW1A 1AA", "PR1", "LE11 9ZY"])
+def test_a_postcode_or_outward_code_is_never_also_outside(text):
+    assert not resolve_place(text).also_outside
+    assert not find_place_in_text(f"mediation {text}")[0].also_outside
+
+
+@pytest.mark.parametrize("text", ["Newport", "Richmond", "Manchester", "Burton upon Trent"])
+def test_a_place_only_outside_the_region_is_outside_not_also_outside(text):
+    match = resolve_place(text)
+    assert match.kind == "outside_region"
+    assert not match.also_outside
+
+
+def test_the_flag_follows_the_namesakes_in_the_data():
+    boston = [
+        line for line in committed_lines("ambiguous_places.txt", "b") if line.startswith("boston\t")
+    ]
+    assert boston == []
+    for key, label in lookup.tables().also_outside.items():
+        assert key in lookup.tables().places
+        assert key not in lookup.tables().outside
+        assert label
+
+
+@pytest.mark.parametrize("text", ["Burton upon Trent", "Burton-on-Trent", "burton on trent"])
+def test_burton_upon_trent_is_outside_the_region_though_burton_is_in_it(text):
+    assert resolve_place(text) == PlaceMatch("outside_region", "Burton upon Trent")
+
+
+def test_naming_the_region_area_after_a_comma_settles_an_ambiguous_name():
+    assert resolve_place("Preston, Rutland") == PlaceMatch("place", "Preston", ("E06000017",))
+    assert resolve_place("Preston, Derbyshire").also_outside
+
+
+def test_naming_a_place_elsewhere_after_a_comma_means_the_namesake_elsewhere():
+    assert resolve_place("Kilburn, London") == PlaceMatch("outside_region", "Kilburn")
+    # A name the region does not share keeps its place in the region.
+    assert resolve_place("Loughborough, London").kind == "place"
+
+
 def test_a_county_after_a_comma_narrows_a_name_shared_by_two_districts():
     assert len(codes("Walton")) == 2
     assert codes("Walton, Leicestershire") == ("E07000131",)
@@ -383,6 +463,46 @@ def test_the_builder_reproduces_the_committed_postcode_tables_for_l_and_d():
     committed = committed_lines("outward_codes.txt", "LD")
     assert [set(line.split()) for line in committed] == [
         codes for _, codes in sorted(by_area.items())
+    ]
+
+
+def test_the_builder_marks_a_name_shared_with_a_bigger_place_outside_the_region():
+    build = build_packages_or_skip()
+    district = "E06000017"
+
+    def place(name, nation, population, east, north, code):
+        return build.Place(name, nation, population, east, north, code)
+
+    places = [
+        place("Preston", "ENG", 0, 490000, 305000, district),
+        place("Preston", "ENG", 313332, 353000, 429000, "E07000123"),
+        place("Oakham", "ENG", 10922, 486000, 308000, district),
+        place("Oakham", "ENG", 600, 390000, 200000, "E06000054"),
+        # Across the boundary from the Wing in the region: the same place, not a namesake.
+        place("Wing", "ENG", 300, 489000, 303000, district),
+        place("Wing", "ENG", 9000, 492000, 303000, "E06000031"),
+        place("Hope", "ENG", 900, 416000, 383000, "E07000037"),
+        place("Hope", "WLS", 4706, None, None, None),
+        place("Kilburn", "ENG", 5552, 438000, 346000, "E07000032"),
+        place("Kilburn", "ENG", 29027, 525000, 183000, "E09000007"),
+        place("Burton upon Trent", "ENG", 122199, 424000, 323000, "E07000193"),
+        place("Burton", "ENG", 4106, 495000, 374000, "E07000142"),
+    ]
+    tables = build.build_places(places, {})
+    assert tables.also_outside == {
+        "burton": ("Burton upon Trent", 122199),
+        "hope": ("Hope", 4706),
+        "kilburn": ("Kilburn", 29027),
+        "preston": ("Preston", 313332),
+    }
+    assert tables.outside["burtonontrent"] == "Burton upon Trent"
+    assert "burton" not in tables.outside
+    text = build.render(build.PostcodeTables(), tables)["ambiguous_places.txt"]
+    assert text.splitlines()[1:] == [
+        "burton\tBurton upon Trent\t122199",
+        "hope\tHope\t4706",
+        "kilburn\tKilburn\t29027",
+        "preston\tPreston\t313332",
     ]
 
 

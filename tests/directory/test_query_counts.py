@@ -60,9 +60,9 @@ def test_the_search_page_makes_a_fixed_small_number_of_queries(
     settings.FACET_CACHE_SECONDS = 0
     add_listings(make_listing, areas, 5)
     # Area check, vocabulary, area tree, 8 facet counts, result count, one page of
-    # results, 3 prefetches for the cards, whether any result is local, and the
-    # footer's pages.
-    with django_assert_max_num_queries(18):
+    # results, 3 prefetches for the cards, whether any result is local, the national
+    # routes onward and the footer's pages.
+    with django_assert_max_num_queries(19):
         client.get("/services/?area=rutland")
 
 
@@ -73,6 +73,7 @@ def test_cached_facet_counts_save_most_of_a_search_pages_queries(
     add_listings(make_listing, areas, 5)
     client.get("/services/?area=rutland")
     # Page 1 counted the facets; the same search again (or its page 2) does not:
-    # area check, vocabulary, count, results, 3 prefetches, footer.
-    with django_assert_max_num_queries(9):
+    # area check, vocabulary, count, results, 3 prefetches, whether any result is
+    # local, national routes, footer.
+    with django_assert_max_num_queries(10):
         client.get("/services/?area=rutland&page=1")

@@ -1,4 +1,7 @@
-"""The sample data loads, is valid, and exercises every filter."""
+"""The sample data loads, is valid and holds only real services; with the fictional
+demonstration listings (generate_listings --demonstration) it exercises every filter."""
+
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -10,6 +13,8 @@ pytestmark = pytest.mark.django_db
 FICTIONAL = "fictional"
 # The only contact detail the reference documents give for a real service.
 DOCUMENTED_PHONE = "0800 612 6505"
+# Domains reserved for examples (RFC 2606): mail and links there reach no one.
+RESERVED_DOMAINS = {"example.org", "example.com"}
 
 
 @pytest.fixture
@@ -19,7 +24,7 @@ def sample_data(db):
 
 def test_sample_data_loads_areas_organisations_and_published_listings(sample_data):
     assert Area.objects.count() == 45
-    assert Organisation.objects.count() >= 8
+    assert Organisation.objects.count() >= 7
     assert Listing.objects.published().count() >= 11
 
 
@@ -61,14 +66,25 @@ def test_every_service_in_the_reference_documents_is_listed(sample_data, name):
     assert Listing.objects.published().filter(name__icontains=name).exists()
 
 
-def test_every_vocabulary_term_is_used_by_a_published_listing(sample_data):
+def test_the_sample_data_holds_no_fictional_or_example_record(sample_data):
+    for model in (Organisation, Listing):
+        for obj in model.objects.all():
+            assert FICTIONAL not in obj.name.lower(), obj
+            assert not obj.slug.startswith("example-"), obj
+
+
+def test_every_vocabulary_term_is_used_by_a_sample_or_demonstration_listing(
+    sample_data, demonstration_listings
+):
     fields = ["audiences", "age_groups", "delivery_modes", "settings", "case_types"]
     published = Listing.objects.published()
     for term in Term.objects.all():
         assert any(published.filter(**{field: term}).exists() for field in fields), term
 
 
-def test_every_organisation_kind_accreditation_and_self_referral_value_is_used(sample_data):
+def test_every_organisation_kind_accreditation_and_self_referral_value_is_used(
+    sample_data, demonstration_listings
+):
     published = Listing.objects.published()
     for kind in Organisation.Kind.values:
         assert published.filter(organisation__kind=kind).exists(), kind
@@ -78,24 +94,39 @@ def test_every_organisation_kind_accreditation_and_self_referral_value_is_used(s
     assert published.filter(self_referral=False).exists()
 
 
-def test_every_sample_record_passes_model_validation(sample_data):
+def test_every_sample_and_demonstration_record_passes_model_validation(
+    sample_data, demonstration_listings
+):
     for obj in [*Organisation.objects.all(), *Listing.objects.all(), *Area.objects.all()]:
         obj.full_clean()
 
 
 def test_real_services_carry_no_contact_details_beyond_the_documented_phone(sample_data):
-    real = Listing.objects.exclude(name__icontains=FICTIONAL)
-    for listing in real:
+    for listing in Listing.objects.all():
         assert listing.email == "", listing
         assert listing.website == "", listing
         assert listing.address == "", listing
         assert listing.referral_form_url == "", listing
         assert listing.phone in ("", DOCUMENTED_PHONE), listing
-    for organisation in Organisation.objects.exclude(name__icontains=FICTIONAL):
+    for organisation in Organisation.objects.all():
         assert organisation.website == "", organisation
 
 
-def test_fictional_listings_say_so_in_their_name_and_summary(sample_data):
-    for listing in Listing.objects.filter(organisation__name__icontains=FICTIONAL):
+def test_demonstration_listings_say_they_are_fictional_in_their_name_and_summary(
+    demonstration_listings,
+):
+    assert demonstration_listings.count() == 3
+    for listing in demonstration_listings:
         assert FICTIONAL in listing.name.lower()
         assert FICTIONAL in listing.summary.lower()
+        assert FICTIONAL in listing.organisation.name.lower()
+
+
+def test_demonstration_listings_use_only_contact_details_that_reach_no_one(
+    demonstration_listings,
+):
+    for listing in demonstration_listings:
+        assert listing.phone.startswith("01632 960"), listing  # Ofcom's numbers for drama
+        assert listing.email.rpartition("@")[2] in RESERVED_DOMAINS, listing
+        assert urlsplit(listing.website).hostname in RESERVED_DOMAINS, listing
+    assert urlsplit(listing.organisation.website).hostname in RESERVED_DOMAINS

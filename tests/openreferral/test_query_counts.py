@@ -37,6 +37,8 @@ def queries(client, path, **params):
     ],
 )
 def test_lists_make_the_same_queries_for_5_or_50_items(client, many, path, params):
+    # The first search of a site version also loads the search synonyms into the cache.
+    queries(client, path, per_page="1", **params)
     assert queries(client, path, per_page="5", **params) == queries(
         client, path, per_page="50", **params
     )

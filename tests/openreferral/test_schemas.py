@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 def dataset(request, db):
     if request.param == "sample data":
         call_command("load_sample_data", verbosity=0)
+        # The fictional demonstration listings too: the real ones lack most contact details.
+        call_command("generate_listings", "--demonstration", verbosity=0)
     else:
         call_command("loaddata", "areas", verbosity=0)
         # Drafts too, which must not appear anywhere.

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from directory import services
 from directory.models import Area, Listing, Term
-from pages.models import Page
+from pages.models import OnwardRoute, Page
 from sitecache.version import KEY, current_version
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +95,20 @@ def test_information_page_edits_are_seen(client):
     page.title = "A new title for this page"
     page.save()
     assert b"A new title for this page" in get(client, url).content
+
+
+def test_onward_route_edits_bump_the_version_and_are_seen(client):
+    route = OnwardRoute.objects.get(name="Victim Support")
+    get(client, "/information/")
+    before = current_version()
+    route.description = "Words staff have just changed."
+    route.save()
+    assert current_version() > before
+    assert b"Words staff have just changed." in get(client, "/information/").content
+    before = current_version()
+    route.delete()
+    assert current_version() > before
+    assert b"Words staff have just changed." not in get(client, "/information/").content
 
 
 def test_staff_actions_are_seen(client, listing):

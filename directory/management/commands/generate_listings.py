@@ -1,4 +1,10 @@
-"""Create clearly fictional listings for load tests and demonstrations."""
+"""Create clearly fictional listings for load tests and demonstrations.
+
+``--demonstration`` adds the three hand-written fictional listings of
+fixtures/demonstration_listings.json instead of (or as well as) generated ones:
+they fill in the filter values (prisons, schools, workplaces, accreditation…)
+that no real service in the sample data covers, so every filter can be tried.
+"""
 
 import random
 
@@ -6,9 +12,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from directory.models import Area, Listing, Organisation, Term
+from directory.services import fixtures_load
 from sitecache.version import bump_version
 
 MAX_COUNT = 100_000
+DEMONSTRATION_FIXTURE = "demonstration_listings"
 
 ADJECTIVES = ["Riverside", "Northfield", "Oakwood", "Hillview", "Meadow", "Stonebridge", "Ashby"]
 SERVICES = [
@@ -41,10 +49,23 @@ def fictional_contacts(rng, n):
 
 
 class Command(BaseCommand):
-    help = "Create N clearly fictional published listings (for load tests and demos)."
+    help = (
+        "Create N clearly fictional published listings (for load tests and demos); "
+        "--demonstration adds the three hand-written fictional demonstration listings."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("count", type=int, help="How many listings to create.")
+        parser.add_argument(
+            "count",
+            type=int,
+            nargs="?",
+            help="How many listings to create (optional with --demonstration).",
+        )
+        parser.add_argument(
+            "--demonstration",
+            action="store_true",
+            help="Add the fictional demonstration listings (safe to repeat).",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Random seed, for repeatable data.")
         parser.add_argument(
             "--status",
@@ -52,12 +73,24 @@ class Command(BaseCommand):
             default=Listing.Status.PUBLISHED,
         )
 
-    def handle(self, *args, count, seed, status, **options):
-        if not 1 <= count <= MAX_COUNT:
+    def handle(self, *args, count, seed, status, demonstration, **options):
+        if count is None and not demonstration:
+            raise CommandError(
+                f"Say how many listings to create (between 1 and {MAX_COUNT}), "
+                "or add --demonstration."
+            )
+        if count is not None and not 1 <= count <= MAX_COUNT:
             raise CommandError(f"count must be between 1 and {MAX_COUNT}.")
         areas = list(Area.objects.all())
         if not areas:
             raise CommandError("Load the areas first: python manage.py loaddata areas")
+        if demonstration:
+            fixtures_load(
+                fixtures=[DEMONSTRATION_FIXTURE], reason="Loaded from the demonstration data"
+            )
+            self.stdout.write(self.style.SUCCESS("Added the fictional demonstration listings."))
+        if count is None:
+            return
         terms = {}
         for term in Term.objects.all():
             terms.setdefault(term.vocabulary, []).append(term)

@@ -1,22 +1,20 @@
-"""Load the East Midlands areas and sample services, ready to edit."""
+"""Load the East Midlands areas and the real sample services, ready to edit."""
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from directory.models import Listing, Organisation
+from directory.services import fixtures_load
 
 
 class Command(BaseCommand):
-    help = "Load the areas and sample services, and record a first version of each in its history."
+    help = (
+        "Load the areas and the real sample services, and record a first version of each "
+        "in its history. (generate_listings --demonstration adds the fictional examples.)"
+    )
 
     def handle(self, *args, **options):
-        call_command("loaddata", "areas", "sample_services", verbosity=options["verbosity"])
-        # Fixtures load without history; save each record once so that staff have
-        # a first version to compare and revert to.
-        recorded = 0
-        for model in (Organisation, Listing):
-            for obj in model.objects.exclude(pk__in=model.history.values("id")):
-                obj._change_reason = "Loaded from the sample data"
-                obj.save()
-                recorded += 1
+        recorded = fixtures_load(
+            fixtures=["areas", "sample_services"],
+            reason="Loaded from the sample data",
+            verbosity=options["verbosity"],
+        )
         self.stdout.write(f"Recorded a first version of {recorded} records.")
