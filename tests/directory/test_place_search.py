@@ -235,3 +235,12 @@ def test_a_place_with_a_bigger_namesake_elsewhere_says_which_one_it_shows(client
         "If you meant a different"
         not in client.get("/services/", {"where": "Oakham"}).content.decode()
     )
+
+
+def test_every_page_credits_the_place_data_as_its_licences_ask(client, sample):
+    html = client.get("/services/", {"where": "Oakham"}).content.decode()
+    assert "contains OS data © Crown copyright and database right 2025" in html
+    assert "contains Royal Mail data © Royal Mail copyright and database right 2025" in html
+    assert "Office for National Statistics" in html
+    assert "Open Government Licence v3.0" in html
+    assert "GeoNames" in html
