@@ -77,3 +77,24 @@ def can_import_listings(user):
     return is_forum_staff(user) and user.has_perms(
         ["directory.add_listing", "directory.change_listing"]
     )
+
+
+class ForumStaffOnlyAdminMixin:
+    """Show a ModelAdmin to forum staff (and superusers) only: every permission hook
+    also asks for forum staff, so even a permission granted to a provider editor by
+    mistake shows them nothing."""
+
+    def has_module_permission(self, request):
+        return is_forum_staff(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_forum_staff(request.user) and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return is_forum_staff(request.user) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_forum_staff(request.user) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_forum_staff(request.user) and super().has_delete_permission(request, obj)

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 
-from directory.roles import is_forum_staff
+from directory.roles import ForumStaffOnlyAdminMixin
 
 from .models import OnwardRoute, Page
 
@@ -16,7 +16,7 @@ class PageAdmin(admin.ModelAdmin):
 
 
 @admin.register(OnwardRoute)
-class OnwardRouteAdmin(admin.ModelAdmin):
+class OnwardRouteAdmin(ForumStaffOnlyAdminMixin, admin.ModelAdmin):
     """The national organisations offered when no local service fits: forum staff only."""
 
     list_display = ["name", "url", "position", "is_shown"]
@@ -30,21 +30,3 @@ class OnwardRouteAdmin(admin.ModelAdmin):
         if db_field.name == "description":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 60})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-    # --- Who sees what: forum staff only, even if a provider editor were given the
-    # permissions by mistake. ---------------------------------------------------------
-
-    def has_module_permission(self, request):
-        return is_forum_staff(request.user) and super().has_module_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_forum_staff(request.user) and super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request):
-        return is_forum_staff(request.user) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_forum_staff(request.user) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_forum_staff(request.user) and super().has_delete_permission(request, obj)
