@@ -32,16 +32,33 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import contacts, provenance, vocabularies
 from .models import Area, Listing, Organisation, Term
 
-TERM_COLUMNS = {
-    "audiences": Term.Vocabulary.AUDIENCE,
-    "age_groups": Term.Vocabulary.AGE_GROUP,
-    "delivery_modes": Term.Vocabulary.DELIVERY_MODE,
-    "settings": Term.Vocabulary.SETTING,
-    "case_types": Term.Vocabulary.CASE_TYPE,
+TERM_COLUMNS = {spec.name: spec.vocabulary for spec in vocabularies.TERM_FIELDS}
+MANY_COLUMNS = vocabularies.RELATIONS
+
+
+@dataclass(frozen=True)
+class LineFormat:
+    """A list of small records kept one per line in a cell: the module that reads
+    and writes the line (``from_text``, ``to_text``), the reader that turns stored
+    dicts into entries with ``problems()``, and the line's parts for messages."""
+
+    module: object
+    entries: object
+    parts: str
+
+    def same(self, first, second):
+        """Whether two stored lists say the same: a default may be written or left out."""
+        return [*map(vars, self.entries(first))] == [*map(vars, self.entries(second))]
+
+
+# A listing's own routes only: the organisation's shared ones are not its data.
+LINE_COLUMNS = {
+    "contact_routes": LineFormat(contacts, contacts.routes, "kind | details | for | hours | note"),
+    "sources": LineFormat(provenance, provenance.sources, "kind | date | title | link"),
 }
-MANY_COLUMNS = [*TERM_COLUMNS, "areas"]
 # The admin's field order, after the uuid that identifies a row's listing.
 COLUMNS = [
     "uuid",
@@ -53,13 +70,15 @@ COLUMNS = [
     *MANY_COLUMNS,
     "self_referral",
     "how_to_refer",
-    "referral_form_url",
-    "phone",
-    "email",
-    "website",
+    "contact_routes",
     "address",
+    "interpreters",
+    "typical_wait",
+    "cost",
     "status",
     "accreditation",
+    "accreditation_date",
+    "sources",
     "last_checked",
 ]
 FIELDS = COLUMNS[1:]
@@ -113,7 +132,8 @@ def related(listings):
 
 
 def listings_with_related(listings):
-    """Yield ``(listing, relations)`` for ``listings``, in name order, in 7 queries."""
+    """Yield ``(listing, relations)`` for ``listings``, in name order: one query for
+    the listings and their organisations, and one per many-to-many field."""
     relations = related(listings)
     for listing in listings.select_related("organisation").order_by("name", "pk").iterator():
         yield listing, relations
@@ -127,8 +147,10 @@ def render(name, value):
         return value.slug
     if name == "self_referral":
         return "yes" if value else "no"
-    if name == "last_checked":
-        return value.isoformat()
+    if name in LINE_COLUMNS:
+        return LINE_COLUMNS[name].module.to_text(value)
+    if name in ("last_checked", "accreditation_date"):
+        return value.isoformat() if value else ""
     return str(value)
 
 
@@ -307,6 +329,43 @@ def choices_message(field_name):
     return f"“%(value)s” is not allowed here: write {allowed}{empty}."
 
 
+class LinesField(forms.Field):
+    """A list of small records written one per line (see ``LINE_COLUMNS``).
+
+    Each entry is checked here, so a message names the line of the cell at fault
+    ("Line 2 (email): …"); the model's own validator then checks the whole list.
+    """
+
+    def __init__(self, line_format, **kwargs):
+        self.format = line_format
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return self.format.module.from_text(value or "")
+
+    def clean(self, value):
+        entries = self.to_python(value)
+        lines = [(n, line) for n, line in enumerate((value or "").splitlines(), 1) if line.strip()]
+        parts = self.format.parts.count("|") + 1
+        messages = []
+        for (number, line), entry in zip(lines, self.format.entries(entries), strict=True):
+            problems = entry.problems()
+            if problems and line.count("|") >= parts:
+                # A "|" too many shifts the parts; what is wrong with them says nothing useful.
+                messages.append(f"Line {number}: use at most {parts} parts: {self.format.parts}.")
+                continue
+            for part, message in problems.items():
+                if part == "for_whom":
+                    message += f" Write {', '.join(contacts.FOR)}, or leave it empty for everyone."
+                messages.append(f"Line {number} ({entry.kind}): {message}")
+        if messages:
+            raise ValidationError(messages)
+        return entries
+
+    def prepare_value(self, value):
+        return self.format.module.to_text(value) if isinstance(value, list) else value
+
+
 class WebAddressField(forms.URLField):
     """A web address; http and https only (no javascript:, ftp: or file:)."""
 
@@ -343,6 +402,8 @@ class Lookups:
 
 
 def _formfield(model_field, **kwargs):
+    if model_field.name in LINE_COLUMNS:
+        return LinesField(LINE_COLUMNS[model_field.name])
     if isinstance(model_field, models.URLField):
         return WebAddressField(max_length=model_field.max_length)
     if model_field.choices:
@@ -360,6 +421,11 @@ class ListingRowForm(forms.ModelForm):
             "invalid": "Enter a date as YYYY-MM-DD, for example 2026-03-31.",
             "required": "Enter the date the details were last checked, as YYYY-MM-DD.",
         },
+    )
+    accreditation_date = forms.DateField(
+        input_formats=DATE_FORMATS,
+        required=False,
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD, for example 2026-03-31."},
     )
 
     class Meta:
@@ -387,7 +453,7 @@ def row_form(lookups):
     """
     fields = {"organisation": SlugChoiceField(lookups.organisations, "organisation")}
     for name, vocabulary in TERM_COLUMNS.items():
-        noun = Term.Vocabulary(vocabulary).label.lower()
+        noun = vocabularies.BY_NAME[name].label.lower()
         fields[name] = SlugListField(
             lookups.terms[vocabulary],
             f"value for “{noun}”",
@@ -517,6 +583,16 @@ class _Planner:
         ]
         if problems:
             return problems
+        # Only a row that changes one of these can take a listing's last way to get in
+        # touch away; a cell left as exported holds the listing's current value.
+        if not _PUBLISH_FIELDS <= kept:
+            final = {
+                name: getattr(listing, name) if name in kept else form.cleaned_data.get(name)
+                for name in _PUBLISH_FIELDS
+            }
+            problem = _publish_problem(final)
+            if problem:
+                return [("status" if "status" not in kept else "contact_routes", problem)]
         values, changes = {}, []
         for name in FIELDS:
             value = form.cleaned_data.get(name)
@@ -556,6 +632,8 @@ class _Planner:
             return {obj.pk for obj in value} == {pk for pk, _ in linked}
         if name == "organisation":
             return value.pk == listing.organisation_id
+        if name in LINE_COLUMNS:
+            return LINE_COLUMNS[name].same(value, getattr(listing, name))
         return value == getattr(listing, name)
 
     def _slug_problem(self, slug, listing, row):
@@ -566,6 +644,24 @@ class _Planner:
             return f"Row {self.seen_slugs[slug]} gives the same slug “{slug}”."
         self.seen_slugs[slug] = row.number
         return None
+
+
+_PUBLISH_FIELDS = {"status", "organisation", "contact_routes"}
+
+
+def _publish_problem(values):
+    """Why a row cannot be published (no way to get in touch at all), or None."""
+    if values.get("status") != Listing.Status.PUBLISHED:
+        return None
+    organisation = values.get("organisation")
+    shared = organisation.contact_routes if organisation else []
+    if contacts.effective_routes(values.get("contact_routes"), shared):
+        return None
+    return (
+        "A published listing needs at least one way to get in touch, and neither this "
+        "listing nor its organisation has one. Add one in contact_routes (for example "
+        "“phone | 0116 496 0123”), or set status to draft."
+    )
 
 
 def read_and_plan(text, *, lock=False):

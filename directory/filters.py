@@ -17,6 +17,7 @@ from django.db.models.functions import Lower
 
 from sitecache.version import current_version_and
 
+from . import vocabularies
 from .models import Area, Listing, Organisation, Term
 from .where import MAX_WHERE_LENGTH, resolve_where
 
@@ -105,28 +106,26 @@ class ListingFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         error_messages=UNKNOWN_VALUE,
     )
-    audience = TermFilter(Term.Vocabulary.AUDIENCE, field_name="audiences", label="Who it is for")
-    mode = TermFilter(
-        Term.Vocabulary.DELIVERY_MODE, field_name="delivery_modes", label="How it is delivered"
-    )
     kind = django_filters.MultipleChoiceFilter(
         field_name="organisation__kind",
         choices=Organisation.Kind.choices,
-        label="Type of organisation",
+        label="Who runs it",
         widget=forms.CheckboxSelectMultiple,
         error_messages=UNKNOWN_VALUE,
     )
     self_referral = django_filters.ChoiceFilter(
         choices=[("yes", "You can contact the service yourself")],
         method="filter_self_referral",
-        label="Self-referral",
+        label="Contact the service yourself",
         empty_label=None,
         error_messages=UNKNOWN_VALUE,
     )
-    age = TermFilter(Term.Vocabulary.AGE_GROUP, field_name="age_groups", label="Age group")
-    setting = TermFilter(Term.Vocabulary.SETTING, field_name="settings", label="Setting")
-    cases = TermFilter(
-        Term.Vocabulary.CASE_TYPE, field_name="case_types", label="Complex and sensitive cases"
+    # One filter per vocabulary field with a search parameter (vocabularies.FILTERED).
+    locals().update(
+        {
+            spec.param: TermFilter(spec.vocabulary, field_name=spec.name, label=spec.legend)
+            for spec in vocabularies.FILTERED
+        }
     )
     organisation = django_filters.ModelMultipleChoiceFilter(
         field_name="organisation__slug",
@@ -212,20 +211,18 @@ class ListingFilter(django_filters.FilterSet):
     def count_facets(self):
         selected = self.form.cleaned_data
         terms = list(Term.objects.all())
-        facets = [
+        term_facets = [
+            self._term_facet(spec.param, terms, selected.get(spec.param) or [])
+            for spec in vocabularies.FILTERED
+        ]
+        # Who it is for and how it is delivered come first: the questions most people ask.
+        return [
             self._area_facet(selected.get("area") or []),
-            *[
-                self._term_facet(name, terms, selected.get(name) or [])
-                for name in ("audience", "mode")
-            ],
+            *term_facets[:FIRST_TERM_FACETS],
             self._kind_facet(selected.get("kind") or []),
             self._self_referral_facet(selected.get("self_referral")),
-            *[
-                self._term_facet(name, terms, selected.get(name) or [])
-                for name in ("age", "setting", "cases")
-            ],
+            *term_facets[FIRST_TERM_FACETS:],
         ]
-        return facets
 
     def _base(self, name):
         return self.filter_queryset_except(self.queryset, name)
@@ -294,16 +291,19 @@ class ListingFilter(django_filters.FilterSet):
             FacetOption(value, label, counts.get(value, 0), value in chosen)
             for value, label in Organisation.Kind.choices
         ]
-        return Facet("kind", "Type of organisation", options)
+        return Facet("kind", "Who runs it", options)
 
     def _self_referral_facet(self, chosen):
         count = self._base("self_referral").filter(self_referral=True).count()
         return Facet(
             "self_referral",
-            "Self-referral",
+            "Contact the service yourself",
             [FacetOption("yes", "You can contact the service yourself", count, chosen == "yes")],
         )
 
+
+# The term facets shown before "Who runs it" (vocabularies.FILTERED's first ones).
+FIRST_TERM_FACETS = 3
 
 # Districts are many: the area filter lists them only inside a chosen county.
 FACET_DEPTH = 2

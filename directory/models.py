@@ -1,15 +1,12 @@
 """The directory's domain: areas, organisations, vocabularies and listings."""
 
-import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Case, Exists, Max, Min, OuterRef, Subquery, Value, When
 from django.db.models.functions import Lower
@@ -17,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from . import contacts, provenance, vocabularies
 from .search import (
     MAX_PHRASE_WORDS,
     FullTextField,
@@ -140,17 +138,31 @@ class OrganisationManager(models.Manager):
 class Organisation(models.Model):
     """A body that runs one or more restorative justice services."""
 
+    # Stored values are the old technical words; labels are what people say.
     class Kind(models.TextChoices):
-        STATUTORY = "statutory", "Statutory (police, probation, council, youth justice)"
-        COMMISSIONED = "commissioned", "Commissioned service"
-        VOLUNTARY = "voluntary", "Voluntary or independent"
+        STATUTORY = "statutory", "The police, probation, a council or youth justice"
+        COMMISSIONED = (
+            "commissioned",
+            "A victim service paid for by the police and crime commissioner",
+        )
+        VOLUNTARY = "voluntary", "A charity or independent group"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField("who runs it", max_length=20, choices=Kind.choices)
     description = models.TextField(blank=True)
     website = models.URLField(blank=True)
+    contact_routes = models.JSONField(
+        "shared ways to get in touch",
+        default=list,
+        blank=True,
+        validators=[contacts.validate_routes],
+        help_text=(
+            "Phone numbers, email addresses and links that every listing of this "
+            "organisation shows, unless a listing gives its own of the same kind."
+        ),
+    )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="edited_organisations",
@@ -177,7 +189,14 @@ class Organisation(models.Model):
 
     @property
     def short_kind(self):
-        return self.get_kind_display().split(" (")[0]
+        """ "Run by …" in plain words."""
+        return {
+            self.Kind.STATUTORY: "a public service",
+            self.Kind.COMMISSIONED: (
+                "a victim service paid for by the police and crime commissioner"
+            ),
+            self.Kind.VOLUNTARY: "a charity or independent group",
+        }.get(self.kind, self.get_kind_display())
 
 
 # --- Vocabularies --------------------------------------------------------------
@@ -193,12 +212,11 @@ class Term(models.Model):
     delivered, …). Kept in one table so every vocabulary can be published as a
     taxonomy with stable ids, and staff can add values without a code change."""
 
-    class Vocabulary(models.TextChoices):
-        AUDIENCE = "audience", "Who it is for"
-        AGE_GROUP = "age_group", "Age group"
-        DELIVERY_MODE = "delivery_mode", "How it is delivered"
-        SETTING = "setting", "Setting"
-        CASE_TYPE = "case_type", "Complex and sensitive cases"
+    # One member per vocabulary in directory/vocabularies.py, named by its key.
+    Vocabulary = models.TextChoices(
+        "Vocabulary",
+        [(key.upper(), (key, name)) for key, name in vocabularies.choices()],
+    )
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     vocabulary = models.CharField(max_length=20, choices=Vocabulary.choices)
@@ -333,13 +351,31 @@ class ListingManager(models.Manager.from_queryset(ListingQuerySet)):
         return self.get(slug=slug)
 
 
-phone_validator = RegexValidator(
-    r"^\+?[0-9 ()-]{6,30}$",
-    "Enter a phone number using digits, spaces and brackets, for example 0116 123 4567.",
+def _term_relation(spec):
+    return models.ManyToManyField(
+        Term,
+        related_name="+",
+        blank=True,
+        limit_choices_to=vocabulary(spec.vocabulary),
+        verbose_name=spec.label,
+        help_text=spec.help_text,
+    )
+
+
+# The listing's term fields, one per entry of vocabularies.TERM_FIELDS.
+ListingTerms = type(
+    "ListingTerms",
+    (models.Model,),
+    {
+        "__module__": __name__,
+        "__doc__": "A listing's many-to-many fields to the vocabularies' terms.",
+        "Meta": type("Meta", (), {"abstract": True}),
+        **{spec.name: _term_relation(spec) for spec in vocabularies.TERM_FIELDS},
+    },
 )
 
 
-class Listing(models.Model):
+class Listing(ListingTerms):
     """One restorative justice service as the public sees it."""
 
     class Status(models.TextChoices):
@@ -354,7 +390,12 @@ class Listing(models.Model):
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200, help_text="The service's name as the public knows it.")
-    slug = models.SlugField(max_length=200, unique=True)
+    slug = models.SlugField(
+        "web address",
+        max_length=200,
+        unique=True,
+        help_text="The last part of the listing's web address, made from its name.",
+    )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="listings"
     )
@@ -365,37 +406,6 @@ class Listing(models.Model):
         blank=True, help_text="More detail: what happens, who can take part, what support is given."
     )
 
-    audiences = models.ManyToManyField(
-        Term,
-        related_name="+",
-        limit_choices_to=vocabulary(Term.Vocabulary.AUDIENCE),
-        verbose_name="who it is for",
-    )
-    age_groups = models.ManyToManyField(
-        Term,
-        related_name="+",
-        limit_choices_to=vocabulary(Term.Vocabulary.AGE_GROUP),
-    )
-    delivery_modes = models.ManyToManyField(
-        Term,
-        related_name="+",
-        limit_choices_to=vocabulary(Term.Vocabulary.DELIVERY_MODE),
-        verbose_name="how it is delivered",
-    )
-    settings = models.ManyToManyField(
-        Term,
-        related_name="+",
-        blank=True,
-        limit_choices_to=vocabulary(Term.Vocabulary.SETTING),
-    )
-    case_types = models.ManyToManyField(
-        Term,
-        related_name="+",
-        blank=True,
-        limit_choices_to=vocabulary(Term.Vocabulary.CASE_TYPE),
-        verbose_name="complex and sensitive cases taken",
-        help_text="Only tick a case type if trained facilitators assess and take such cases.",
-    )
     areas = models.ManyToManyField(
         Area,
         related_name="listings",
@@ -404,22 +414,74 @@ class Listing(models.Model):
     )
 
     self_referral = models.BooleanField(
-        "accepts self-referrals",
+        "people can contact the service themselves",
         default=False,
-        help_text="Tick if people can contact the service themselves, without a professional.",
+        help_text="Tick if people can get in touch without a professional referring them.",
     )
     how_to_refer = models.TextField(
-        blank=True, help_text="How a person or a professional asks for the service."
+        "how to be referred",
+        blank=True,
+        help_text=(
+            "The steps a person or a professional takes to ask for the service. Put phone "
+            "numbers, email addresses and links under “Ways to get in touch”, not here, so "
+            "there is only one place to keep them up to date."
+        ),
     )
-    referral_form_url = models.URLField("referral form link", blank=True)
-    accreditation = models.CharField(
-        max_length=20, choices=Accreditation.choices, blank=True, default=Accreditation.NONE
+    contact_routes = models.JSONField(
+        "ways to get in touch",
+        default=list,
+        blank=True,
+        validators=[contacts.validate_routes],
+        help_text=(
+            "Each phone number, email address, link or referral form, and who it is for. "
+            "Your organisation's shared details are shown as well, unless you give your own "
+            "of the same kind here."
+        ),
     )
-
-    phone = models.CharField(max_length=40, blank=True, validators=[phone_validator])
-    email = models.EmailField(blank=True)
-    website = models.URLField(blank=True)
     address = models.TextField(blank=True, help_text="Only if visitors can come to this address.")
+
+    # What a referrer or a victim needs to know before asking.
+    interpreters = models.CharField(
+        "interpreters",
+        max_length=10,
+        choices=[("", "Not known"), ("yes", "Can be arranged"), ("no", "Not available")],
+        blank=True,
+        default="",
+        help_text="Whether the service can arrange an interpreter, including for BSL.",
+    )
+    typical_wait = models.CharField(
+        "typical wait until first contact",
+        max_length=120,
+        blank=True,
+        help_text="For example “Usually within two weeks”. Leave empty if you cannot say.",
+    )
+    cost = models.CharField(
+        max_length=10,
+        choices=[("", "Not known"), ("free", "Free"), ("charge", "There may be a charge")],
+        blank=True,
+        default="",
+        help_text="What taking part costs the person harmed or the person who caused harm.",
+    )
+    accreditation = models.CharField(
+        "Restorative Justice Council registration",
+        max_length=20,
+        choices=Accreditation.choices,
+        blank=True,
+        default=Accreditation.NONE,
+    )
+    accreditation_date = models.DateField(
+        "registered or awarded on",
+        null=True,
+        blank=True,
+        help_text="The date on the Restorative Justice Council's certificate.",
+    )
+    sources = models.JSONField(
+        "where the information came from",
+        default=list,
+        blank=True,
+        validators=[provenance.validate_sources],
+        help_text="Each source of the facts on this listing, with its date.",
+    )
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     last_checked = models.DateField(
@@ -439,7 +501,7 @@ class Listing(models.Model):
 
     objects = ListingManager()
     history = HistoricalRecords(
-        m2m_fields=[audiences, age_groups, delivery_modes, settings, case_types, areas],
+        m2m_fields=vocabularies.RELATIONS,
         excluded_fields=["updated", "reminder_sent_at", "search_vector"],
     )
 
@@ -456,31 +518,58 @@ class Listing(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def clean(self):
+        super().clean()
+        # A number or address typed into free text is not updated with the routes.
+        problems = {}
+        for name in ("summary", "description", "how_to_refer"):
+            text = getattr(self, name) or ""
+            if contacts.PHONE_IN_TEXT.search(text) or contacts.EMAIL_IN_TEXT.search(text):
+                problems[name] = (
+                    "Take the phone number or email address out of this text and add it "
+                    "under “Ways to get in touch”, so the page never shows an old one."
+                )
+        if problems:
+            raise ValidationError(problems)
+
+    def routes(self):
+        """Every way to get in touch: the listing's own, then its organisation's
+        shared ones of the kinds it does not give itself."""
+        return contacts.effective_routes(self.contact_routes, self.organisation.contact_routes)
+
+    def public_routes(self):
+        return [route for route in self.routes() if route.for_public]
+
+    def professional_routes(self):
+        return [route for route in self.routes() if not route.for_public]
+
     @property
-    def has_contact_details(self):
-        return any([self.phone, self.email, self.website, self.address])
+    def has_route(self):
+        return bool(self.routes())
 
     def first_contact(self):
-        """Return the first way to get in touch a result card shows, as a FirstContact.
+        """Return the first way to get in touch a result card shows.
 
-        Phone, else website, else online referral form, else email; with none of
-        those, a service that takes no self-referrals says who can refer you, and one
-        that does points to "How to get in touch" on its own page.
+        A public phone, else website, referral form, email, text or "ask a
+        professional"; with none of those, a service that takes no self-referrals
+        says who can refer you, and one that does points to its own page.
         """
-        if self.phone:
-            return FirstContact("phone", self.phone, "tel:" + re.sub(r"[^0-9+]", "", self.phone))
-        if self.website:
-            host = urlsplit(self.website).netloc.removeprefix("www.")
-            return FirstContact("website", host or self.website, self.website)
-        if self.referral_form_url:
-            return FirstContact("referral_form", "Online referral form", self.referral_form_url)
-        if self.email:
-            return FirstContact("email", self.email, f"mailto:{self.email}")
+        route = contacts.first_public(self.routes())
+        if route is not None:
+            return FirstContact(route.kind, route.label, route.href)
         if not self.self_referral:
             return FirstContact("professional", ASK_A_PROFESSIONAL)
         return FirstContact(
             "listing", "How to get in touch", self.get_absolute_url() + "#get-in-touch"
         )
+
+    def provenance_summary(self):
+        return provenance.public_summary(self.sources)
+
+    @property
+    def is_stale(self):
+        """True when the details have not been confirmed for a year: the public is warned."""
+        return self.last_checked < months_before(timezone.localdate(), STALE_AFTER_MONTHS)
 
     @property
     def needs_checking(self):
@@ -488,7 +577,7 @@ class Listing(models.Model):
         return self.last_checked < months_before(timezone.localdate(), CHECK_AFTER_MONTHS)
 
 
-ASK_A_PROFESSIONAL = "Ask your police officer, offender manager or case worker to refer you"
+ASK_A_PROFESSIONAL = contacts.ASK_A_PROFESSIONAL
 
 
 @dataclass(frozen=True)
@@ -506,12 +595,16 @@ class FirstContact:
     @property
     def heading(self):
         """Return the word shown before the label, or "" when the label says it all."""
-        return {"phone": "Phone", "website": "Website", "email": "Email"}.get(self.kind, "")
+        return {"phone": "Phone", "text": "Text", "website": "Website", "email": "Email"}.get(
+            self.kind, ""
+        )
 
 
 # Listings unconfirmed for this long are flagged; editors are reminded earlier.
 CHECK_AFTER_MONTHS = 6
 REMIND_AFTER_MONTHS = 5
+# Unconfirmed for this long, a listing warns the public and points to national routes.
+STALE_AFTER_MONTHS = 12
 
 
 def months_before(day, months):

@@ -1,5 +1,6 @@
 """Who may do what: forum staff curate everything; provider editors keep their
-own organisation's listings current and see nothing else.
+own organisation's listings and shared ways to get in touch current, and see
+nothing else.
 
 The two roles are Django groups, created (and their permissions kept in step)
 after every migrate, so the admin's own permission checks do most of the work.
@@ -44,6 +45,20 @@ def editable_organisation_ids(user):
         cached = set(user.edited_organisations.values_list("pk", flat=True))
         user._editable_organisation_ids = cached
     return cached
+
+
+def can_edit_shared_routes(user, organisation):
+    """Return whether ``user`` may change the shared ways to get in touch of
+    ``organisation``: forum staff who may change organisations, and that
+    organisation's own editors. Nothing else about an organisation is theirs."""
+    if is_forum_staff(user):
+        return user.has_perm("directory.change_organisation")
+    return (
+        user.is_active
+        and user.is_staff
+        and user.has_perm("directory.change_listing")
+        and organisation.pk in editable_organisation_ids(user)
+    )
 
 
 def ensure_groups(**kwargs):

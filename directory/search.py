@@ -123,8 +123,26 @@ def load_case_types():
     return dict(_vocabulary()[1])
 
 
+def load_offence_types():
+    """Return {singular phrase: term id} for the kinds of offence or harm."""
+    return {singular(phrase): pk for phrase, pk in _vocabulary()[2]}
+
+
+def singular(phrase):
+    """Each word of ``phrase`` without a plain English plural ending, as near as needs be:
+    "burglaries" and "burglary", "sexual offences" and "sexual offence" meet."""
+    words = []
+    for word in phrase.split():
+        if word.endswith("ies") and len(word) > 4:
+            word = word[:-3] + "y"
+        elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+            word = word[:-1]
+        words.append(word)
+    return " ".join(words)
+
+
 def _vocabulary():
-    """Return (synonym groups, case type names and ids), read together.
+    """Return (synonym groups, case type and offence type names and ids), read together.
 
     Cached under the site's cache version, which every change to a SearchSynonym
     or a Term bumps, so a search costs one cache read and, after a change, two
@@ -136,14 +154,18 @@ def _vocabulary():
     if cached is not None and cached[0] == version:
         return cached[1]
     groups = tuple(tuple(s.phrase_list()) for s in SearchSynonym.objects.all())
-    case_types = tuple(
-        (normalise_phrase(name), pk)
-        for pk, name in Term.objects.filter(vocabulary=Term.Vocabulary.CASE_TYPE).values_list(
-            "pk", "name"
-        )
+    named = {Term.Vocabulary.CASE_TYPE: [], Term.Vocabulary.OFFENCE_TYPE: []}
+    for pk, vocabulary, name in Term.objects.filter(vocabulary__in=named).values_list(
+        "pk", "vocabulary", "name"
+    ):
+        named[vocabulary].append((normalise_phrase(name), pk))
+    entry = (
+        groups,
+        tuple(named[Term.Vocabulary.CASE_TYPE]),
+        tuple(named[Term.Vocabulary.OFFENCE_TYPE]),
     )
-    cache.set(SYNONYMS_CACHE_KEY, (version, (groups, case_types)), timeout=None)
-    return groups, case_types
+    cache.set(SYNONYMS_CACHE_KEY, (version, entry), timeout=None)
+    return entry
 
 
 # --- Reading a query -------------------------------------------------------
@@ -189,6 +211,7 @@ def text_search(queryset, query):
     concepts = parse(query)
     if not concepts:
         return queryset
+    queryset = _without_excluded_offences(queryset, concepts)
     queryset, concepts = _match_case_types(queryset, concepts)
     if not concepts:
         return queryset.annotate(rank=Value(1.0)).order_by("-rank", "name", "pk")
@@ -215,6 +238,26 @@ def _match_case_types(queryset, concepts):
         else:
             remaining.append(concept)
     return queryset, remaining
+
+
+def _without_excluded_offences(queryset, concepts):
+    """Leave out services that say they do not take on an offence the query names.
+
+    Their pages may well mention it ("we do not take burglary cases"), which a text
+    match would find.
+    """
+    offences = load_offence_types()
+    named = {
+        offences[singular(phrase)]
+        for concept in concepts
+        for phrase in concept
+        if singular(phrase) in offences
+    }
+    if not named:
+        return queryset
+    return queryset.exclude(
+        pk__in=queryset.model.objects.with_related("excluded_offence_types", named).values("pk")
+    )
 
 
 # --- PostgreSQL ------------------------------------------------------------

@@ -4,12 +4,17 @@ Each saves listings one at a time (never ``QuerySet.update``) so that every
 change is recorded in the listing's history with who made it.
 """
 
+from typing import NamedTuple
+
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 from simple_history.utils import update_change_reason
 
+from . import contacts, provenance, vocabularies
 from .models import Area, Listing, Organisation, Term
 
 # Fields that are bookkeeping, not content a reviewer needs to read.
@@ -44,18 +49,119 @@ def fixtures_load(*, fixtures, reason, verbosity=0):
     return recorded
 
 
+# --- Publishing ------------------------------------------------------------------
+
+
+def publish_problem(*, organisation, contact_routes):
+    """Why a listing with these routes cannot be published, in plain words, or None.
+
+    A published listing needs at least one way to get in touch: its own, or one
+    its ``organisation`` shares.
+    """
+    shared = organisation.contact_routes if organisation is not None else []
+    if contacts.effective_routes(contact_routes, shared):
+        return None
+    whose = f", and {organisation} has no shared ones" if organisation is not None else ""
+    return (
+        f"It has no way to get in touch{whose}. Add a phone number, email address, website "
+        "or referral form under “Ways to get in touch” first."
+    )
+
+
+def listing_publish_problem(listing):
+    """Why ``listing`` cannot be published as it is, or None."""
+    return publish_problem(organisation=listing.organisation, contact_routes=listing.contact_routes)
+
+
+class StatusChange(NamedTuple):
+    changed: int
+    refused: list  # (listing, why) for each listing that could not be published
+
+
 def listings_set_status(*, listings, status, by):
-    """Publish, unpublish (back to draft) or archive ``listings``; return how many changed."""
-    changed = 0
+    """Publish, unpublish (back to draft) or archive ``listings``.
+
+    A listing with no way to get in touch is not published; the others are.
+    Return how many changed and which were refused, with why.
+    """
+    if hasattr(listings, "select_related"):
+        listings = listings.select_related("organisation")
+    changed, refused = 0, []
     with transaction.atomic():
         for listing in listings:
             if listing.status == status:
                 continue
+            if status == Listing.Status.PUBLISHED:
+                problem = listing_publish_problem(listing)
+                if problem:
+                    refused.append((listing, problem))
+                    continue
             listing.status = status
             reason = f"Status set to {Listing.Status(status).label.lower()}"
             _save_with_history(listing, by=by, reason=reason)
             changed += 1
-    return changed
+    return StatusChange(changed, refused)
+
+
+def unique_listing_slug(name, *, listing=None):
+    """Return a web address part made from ``name`` that no other listing has."""
+    base = slugify(name)[:190].strip("-") or "listing"
+    others = Listing.objects.exclude(pk=listing.pk) if listing and listing.pk else Listing.objects
+    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def listing_record_provider_edit(listing, *, day=None):
+    """Note in the listing's sources that its provider edited it (not saved here)."""
+    listing.sources = provenance.with_provider_edit(
+        listing.sources, organisation=listing.organisation, day=day or timezone.localdate()
+    )
+    return listing
+
+
+# --- Organisations' shared ways to get in touch --------------------------------------
+
+SHARED_ROUTES_REASON = "Shared ways to get in touch changed"
+
+
+def organisation_routes_problem(*, organisation, contact_routes):
+    """Why ``organisation`` cannot share only ``contact_routes``, or None.
+
+    Taking away the last shared route must not leave a published listing of the
+    organisation with no way to get in touch at all.
+    """
+    if organisation.pk is None or contact_routes:
+        return None
+    stranded = [
+        listing.name
+        for listing in organisation.listings.published().order_by("name")
+        if not contacts.routes(listing.contact_routes)
+    ]
+    if not stranded:
+        return None
+    names = ", ".join(f"“{name}”" for name in stranded)
+    return (
+        f"These published listings would have no way to get in touch: {names}. "
+        "Give them their own first, or keep at least one shared way to get in touch."
+    )
+
+
+def organisation_set_routes(*, organisation, contact_routes, by):
+    """Change only the shared ways to get in touch of ``organisation``, recorded in its
+    history with who did it. Raise ValidationError if that would strand a listing."""
+    problem = organisation_routes_problem(organisation=organisation, contact_routes=contact_routes)
+    if problem:
+        raise ValidationError(problem)
+    contacts.validate_routes(contact_routes)
+    organisation.contact_routes = contact_routes
+    organisation._history_user = by
+    organisation._change_reason = SHARED_ROUTES_REASON
+    organisation.save(update_fields=["contact_routes", "updated"])
+    return organisation
 
 
 def listing_confirm_checked(*, listing, by):
@@ -92,6 +198,13 @@ def listing_revert(*, listing, record, by):
     """
     if record.id != listing.pk:
         raise ValueError("That version belongs to another listing.")
+    if listing.status == Listing.Status.PUBLISHED:
+        organisation = Organisation.objects.filter(pk=record.organisation_id).first()
+        if publish_problem(organisation=organisation, contact_routes=record.contact_routes):
+            raise ValidationError(
+                "This listing is published, and that version has no way to get in touch. "
+                "Unpublish the listing first, or choose a version that has one."
+            )
     kept = {"id", "uuid", "status", "created", "updated", "needs_review", "reviewed_at"}
     with transaction.atomic():
         for field in Listing._meta.concrete_fields:
@@ -133,6 +246,8 @@ def listing_changes(listing, *, since, ignore=()):
             key = field.m2m_reverse_field_name()
             before = ", ".join(sorted(names[field.name].get(row[key], "?") for row in before))
             after = ", ".join(sorted(names[field.name].get(row[key], "?") for row in after))
+        elif field.name in _LINE_FORMATS:
+            before, after = _LINE_FORMATS[field.name](before), _LINE_FORMATS[field.name](after)
         elif field.choices:
             labels = dict(field.flatchoices)
             before, after = labels.get(before, before), labels.get(after, after)
@@ -142,6 +257,10 @@ def listing_changes(listing, *, since, ignore=()):
             before, after = found.get(before, before), found.get(after, after)
         changes.append((str(field.verbose_name).capitalize(), before or "—", after or "—"))
     return changes
+
+
+# JSON lists shown one entry a line, as in the CSV.
+_LINE_FORMATS = {"contact_routes": contacts.to_text, "sources": provenance.to_text}
 
 
 def _related_names(changes):
@@ -183,7 +302,7 @@ def listings_import(*, plan, by):
     return len(plan.creates), len(plan.updates)
 
 
-_RELATIONS = {"audiences", "age_groups", "delivery_modes", "settings", "case_types", "areas"}
+_RELATIONS = set(vocabularies.RELATIONS)
 
 
 def _import_one(listing, values, *, by):

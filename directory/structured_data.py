@@ -33,11 +33,12 @@ def listing_service(listing, *, url):
     }
     # Service has no telephone or email of its own in schema.org: the service's contact
     # details are the provider's contact point for this service.
-    contact = _present(telephone=listing.phone, email=listing.email)
+    routes = listing.public_routes()
+    contact = _present(telephone=_first(routes, "phone"), email=_first(routes, "email"))
     if contact:
         provider["contactPoint"] = {"@type": "ContactPoint", "contactType": listing.name, **contact}
 
-    channel = _present(serviceUrl=listing.website)
+    channel = _present(serviceUrl=_first(routes, "website"))
     if listing.address.strip():
         channel["serviceLocation"] = {"@type": "Place", "address": listing.address.strip()}
 
@@ -71,6 +72,11 @@ def json_ld_script(data):
         '<script type="application/ld+json">{}</script>',
         mark_safe(text.translate(_JSON_SCRIPT_ESCAPES)),
     )
+
+
+def _first(routes, kind):
+    """The details of the first of ``routes`` of ``kind``, or ""."""
+    return next((route.value for route in routes if route.kind == kind), "")
 
 
 def _present(**values):

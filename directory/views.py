@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import bulk, coverage, reports
+from . import bulk, coverage, reports, vocabularies
 from .filters import MAX_QUERY_LENGTH, ListingFilter, active_filters, area_tree
 from .forms import ProblemReportForm
 from .models import Area, Listing
@@ -152,7 +152,7 @@ def listing_detail(request, slug):
     listing = get_object_or_404(
         Listing.objects.published()
         .select_related("organisation")
-        .prefetch_related("audiences", "age_groups", "delivery_modes", "settings", "case_types")
+        .prefetch_related(*vocabularies.FIELD_NAMES)
         .prefetch_related("areas"),
         slug=slug,
     )

@@ -1,8 +1,9 @@
 """Stable ids for the records the Open Referral UK standard has and we do not store.
 
 Listings, organisations, areas and terms have their own UUIDs. Taxonomies (our
-vocabularies), phones, contacts, locations and attribute links are derived from
-those with uuid5, so the same record always has the same id, on every installation.
+vocabularies), phones, schedules, contacts, languages, locations and attribute links
+are derived from those with uuid5, so the same record always has the same id, on
+every installation.
 """
 
 import uuid

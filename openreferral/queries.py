@@ -2,13 +2,18 @@
 
 from django.db.models import Exists, OuterRef
 
+from directory import vocabularies
 from directory.models import Listing, Organisation, Term
 
 from . import params
 from .ids import taxonomy_id
-from .representations import TERM_FIELDS
 
-TAXONOMIES = {taxonomy_id(vocabulary): vocabulary for vocabulary in Term.Vocabulary}
+# Each taxonomy's id and the vocabulary it publishes.
+TAXONOMIES = {taxonomy_id(v.key): v for v in vocabularies.VOCABULARIES}
+# The listing field a taxonomy filter matches: the first field of each vocabulary.
+# The offence types a service takes on, that is, never the ones it does not take on:
+# a search for services dealing with burglary must not find those that exclude it.
+FILTER_FIELDS = {spec.vocabulary: spec.name for spec in reversed(vocabularies.TERM_FIELDS)}
 
 
 def services():
@@ -17,7 +22,7 @@ def services():
 
 
 def full_services():
-    return services().prefetch_related("areas", *TERM_FIELDS.values())
+    return services().prefetch_related("areas", *vocabularies.FIELD_NAMES)
 
 
 def with_locations(queryset):
@@ -36,15 +41,15 @@ def filter_services(queryset, query):
     """Apply the /services parameters in ``query`` (a QueryDict), combined with AND."""
     if term_id := params.identifier(query, "taxonomy_term_id"):
         term = Term.objects.filter(uuid=term_id).first()
-        if term is None:
+        if term is None or term.vocabulary not in FILTER_FIELDS:
             return queryset.none()
-        queryset = queryset.with_related(TERM_FIELDS[term.vocabulary], [term])
+        queryset = queryset.with_related(FILTER_FIELDS[term.vocabulary], [term])
     if vocabulary_id := params.identifier(query, "taxonomy_id"):
-        if vocabulary_id not in TAXONOMIES:
+        vocabulary = TAXONOMIES[vocabulary_id].key if vocabulary_id in TAXONOMIES else None
+        if vocabulary not in FILTER_FIELDS:
             return queryset.none()
-        vocabulary = TAXONOMIES[vocabulary_id]
         queryset = queryset.with_related(
-            TERM_FIELDS[vocabulary], Term.objects.filter(vocabulary=vocabulary)
+            FILTER_FIELDS[vocabulary], Term.objects.filter(vocabulary=vocabulary)
         )
     if organisation_id := params.identifier(query, "organization_id"):
         queryset = queryset.filter(organisation__uuid=organisation_id)

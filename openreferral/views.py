@@ -15,6 +15,7 @@ from pathlib import Path
 from django.http import JsonResponse
 from django.urls import reverse
 
+from directory import vocabularies
 from directory.models import Term
 
 from . import queries, representations
@@ -135,15 +136,17 @@ def organization_detail(request, id):
 
 @api_view
 def taxonomy_list(request):
-    return paged(request, list(Term.Vocabulary), representations.taxonomy)
+    return paged(request, vocabularies.VOCABULARIES, representations.taxonomy)
 
 
 @api_view
 def taxonomy_detail(request, id):
-    vocabulary = next((v for v in Term.Vocabulary if str(taxonomy_id(v)) == id.lower()), None)
+    vocabulary = next(
+        (v for v in vocabularies.VOCABULARIES if str(taxonomy_id(v.key)) == id.lower()), None
+    )
     if vocabulary is None:
         raise ApiError(404, f"There is no taxonomy with the id '{id[:60]}'.")
-    return representations.taxonomy(vocabulary, Term.objects.filter(vocabulary=vocabulary))
+    return representations.taxonomy(vocabulary, Term.objects.filter(vocabulary=vocabulary.key))
 
 
 @api_view
@@ -151,7 +154,7 @@ def taxonomy_term_list(request):
     terms = Term.objects.order_by("vocabulary", "position", "name", "pk")
     if vocabulary_id := identifier(request.GET, "taxonomy_id"):
         vocabulary = queries.TAXONOMIES.get(vocabulary_id)
-        terms = terms.filter(vocabulary=vocabulary) if vocabulary else terms.none()
+        terms = terms.filter(vocabulary=vocabulary.key) if vocabulary else terms.none()
     return paged(request, terms, representations.taxonomy_term)
 
 

@@ -7,13 +7,14 @@ call bump_version() themselves, as generate_listings does.
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from directory import vocabularies
 from directory.models import Area, Listing, Organisation, SearchSynonym, Term
 from pages.models import OnwardRoute, Page
 
 from .version import bump_version
 
 PUBLIC_MODELS = [Listing, Organisation, Area, Term, Page, SearchSynonym, OnwardRoute]
-LISTING_RELATIONS = ["audiences", "age_groups", "delivery_modes", "settings", "case_types", "areas"]
+LISTING_RELATIONS = vocabularies.RELATIONS
 
 
 def changed(sender, **kwargs):

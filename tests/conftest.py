@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from directory import vocabularies
 from directory.models import Area, Listing, Organisation, Term
 
 _counter = itertools.count(1)
@@ -68,19 +69,27 @@ def make_organisation(db):
 
 @pytest.fixture
 def make_listing(db, make_organisation):
-    """Create a listing; many-to-many fields take lists of slugs (or Areas)."""
+    """Create a listing; many-to-many fields take lists of slugs (or Areas).
+
+    Every vocabulary field can be given by its name (``stages=["in-prison"]``);
+    ``modes`` and ``cases`` are short for ``delivery_modes`` and ``case_types``.
+    """
 
     def make(
         *,
         audiences=("people-harmed",),
         age_groups=("adults",),
         modes=("face-to-face-conference",),
-        settings=(),
         cases=(),
         areas=(),
         **overrides,
     ):
         n = next(_counter)
+        terms = {"audiences": audiences, "age_groups": age_groups}
+        terms |= {"delivery_modes": modes, "case_types": cases}
+        for spec in vocabularies.TERM_FIELDS:
+            if spec.name in overrides:
+                terms[spec.name] = overrides.pop(spec.name)
         values = {
             "name": f"Service {n}",
             "slug": f"service-{n}",
@@ -91,11 +100,9 @@ def make_listing(db, make_organisation):
         if "organisation" not in values:
             values["organisation"] = make_organisation()
         listing = Listing.objects.create(**values)
-        listing.audiences.set([term("audience", s) for s in audiences])
-        listing.age_groups.set([term("age_group", s) for s in age_groups])
-        listing.delivery_modes.set([term("delivery_mode", s) for s in modes])
-        listing.settings.set([term("setting", s) for s in settings])
-        listing.case_types.set([term("case_type", s) for s in cases])
+        for spec in vocabularies.TERM_FIELDS:
+            slugs = terms.get(spec.name, ())
+            getattr(listing, spec.name).set([term(spec.vocabulary, s) for s in slugs])
         listing.areas.set(areas)
         return listing
 

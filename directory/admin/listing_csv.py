@@ -18,8 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
-from directory import bulk, services
-from directory.models import Listing
+from directory import bulk, contacts, provenance, services, vocabularies
+from directory.models import Listing, Term
 from directory.roles import can_export_listings, can_import_listings
 
 CONFIRM_MAX_AGE = 60 * 60  # seconds a preview stays confirmable
@@ -172,6 +172,28 @@ class ListingCSVMixin:
             "title": title,
             "columns": bulk.COLUMNS,
             "separator": bulk.SEPARATOR,
+            **self._format_help(),
             **context,
         }
         return TemplateResponse(request, self.csv_import_template, context, status=status)
+
+    @staticmethod
+    def _format_help():
+        """What the format section of the page lists: the words each column accepts."""
+        terms = {}
+        for term in Term.objects.all():
+            terms.setdefault(term.vocabulary, []).append(term)
+        return {
+            "term_fields": [
+                (spec, terms.get(spec.vocabulary, [])) for spec in vocabularies.TERM_FIELDS
+            ],
+            "choices": {
+                name: [c for c in Listing._meta.get_field(name).choices if c[0]]
+                for name in ("status", "interpreters", "cost", "accreditation")
+            },
+            "route_kinds": contacts.KINDS,
+            "route_for": contacts.FOR,
+            "max_routes": contacts.MAX_ROUTES,
+            "source_kinds": provenance.KINDS,
+            "max_sources": provenance.MAX_SOURCES,
+        }

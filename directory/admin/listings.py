@@ -1,5 +1,6 @@
-"""The listings admin: provider editors keep their own listings current; forum
-staff publish, review, and revert.
+"""The listings admin: provider editors keep their own listings (and their
+organisation's shared ways to get in touch) current; forum staff publish,
+review, and revert.
 
 Every permission hook narrows to the editor's own organisations, so lists,
 searches, change pages, history pages, actions and popups never reach another
@@ -8,7 +9,7 @@ organisation's listings.
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -18,13 +19,21 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from directory import services
+from directory import services, vocabularies
 from directory.models import CHECK_AFTER_MONTHS, Listing, Organisation, months_before
 from directory.roles import editable_organisation_ids, is_forum_staff
 
 from .listing_csv import ListingCSVMixin
+from .listing_form import (
+    EDITOR_FIELDS,
+    ListingAdminForm,
+    ListingReadOnlyFieldsMixin,
+    form_words,
+    rows_field_for,
+)
+from .shared_routes import SharedRoutesMixin
 
-TERM_FIELDS = {"audiences", "age_groups", "delivery_modes", "settings", "case_types"}
+TERM_FIELDS = set(vocabularies.FIELD_NAMES)
 
 
 class FreshnessFilter(admin.SimpleListFilter):
@@ -47,7 +56,9 @@ class FreshnessFilter(admin.SimpleListFilter):
 
 
 @admin.register(Listing)
-class ListingAdmin(ListingCSVMixin, SimpleHistoryAdmin):
+class ListingAdmin(
+    ListingCSVMixin, SharedRoutesMixin, ListingReadOnlyFieldsMixin, SimpleHistoryAdmin
+):
     list_display = [
         "name",
         "organisation",
@@ -63,6 +74,7 @@ class ListingAdmin(ListingCSVMixin, SimpleHistoryAdmin):
     change_form_template = "admin/directory/listing/change_form.html"
     change_list_template = "admin/directory/listing/change_list.html"
     history_list_display = ["revert_link"]
+    form = ListingAdminForm
     # A web address typed without a scheme is taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["publish", "unpublish", "archive", "mark_reviewed", "export_csv"]
@@ -76,19 +88,47 @@ class ListingAdmin(ListingCSVMixin, SimpleHistoryAdmin):
                     "age_groups",
                     "delivery_modes",
                     "settings",
-                    "case_types",
                     "areas",
                 ]
             },
         ),
-        ("Referrals", {"fields": ["self_referral", "how_to_refer", "referral_form_url"]}),
-        ("Contact details", {"fields": ["phone", "email", "website", "address"]}),
+        (
+            "What the service takes on",
+            {
+                "fields": [
+                    "offence_types",
+                    "excluded_offence_types",
+                    "case_types",
+                    "stages",
+                    "prisons",
+                ]
+            },
+        ),
+        (
+            "How to get in touch and be referred",
+            {
+                "fields": [
+                    "contact_routes",
+                    "shared_routes",
+                    "self_referral",
+                    "referrers",
+                    "how_to_refer",
+                    "address",
+                    "typical_wait",
+                    "languages",
+                    "interpreters",
+                    "cost",
+                ]
+            },
+        ),
         (
             "Publishing",
             {
                 "fields": [
                     "status",
                     "accreditation",
+                    "accreditation_date",
+                    "sources",
                     "last_checked",
                     "needs_review",
                     "uuid",
@@ -146,28 +186,37 @@ class ListingAdmin(ListingCSVMixin, SimpleHistoryAdmin):
         return super().get_actions(request)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["uuid", "created", "updated", "last_checked", "needs_review"]
+        readonly = ["uuid", "created", "updated", "last_checked", "needs_review", "shared_routes"]
         if is_forum_staff(request.user):
             return readonly
-        readonly += ["status", "accreditation"]
-        if obj is not None:
-            readonly += ["organisation_name", "slug"]
-        return readonly
+        return [
+            *readonly,
+            "status",
+            "accreditation",
+            "accreditation_date",
+            *EDITOR_FIELDS.values(),
+        ]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or is_forum_staff(request.user):
+        if is_forum_staff(request.user):
             return fieldsets
-        # Editors see their organisation's name as text: the organisation's own
-        # admin page is for staff only.
+        # Editors see no web address, no bookkeeping, and read-only text for what
+        # staff decide (status, sources) and, once saved, the organisation.
+        hidden = {"slug", "uuid", "needs_review"}
+        swapped = {**EDITOR_FIELDS}
+        if obj is None:
+            del swapped["organisation"]
         return [
-            (title, {**options, "fields": [self._editor_field(f) for f in options["fields"]]})
+            (
+                title,
+                {
+                    **options,
+                    "fields": [swapped.get(f, f) for f in options["fields"] if f not in hidden],
+                },
+            )
             for title, options in fieldsets
         ]
-
-    @staticmethod
-    def _editor_field(name):
-        return "organisation_name" if name == "organisation" else name
 
     def history_view(self, request, object_id, extra_context=None):
         # 404 rather than 403 for editors, so the answer never says which ids exist.
@@ -187,10 +236,23 @@ class ListingAdmin(ListingCSVMixin, SimpleHistoryAdmin):
         extra_context = {**(extra_context or {}), "is_forum_staff": is_forum_staff(request.user)}
         return super().change_view(request, object_id, form_url, extra_context)
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        ids = editable_organisation_ids(request.user)
+        if not is_forum_staff(request.user) and len(ids) == 1:
+            initial.setdefault("organisation", next(iter(ids)))
+        return initial
+
     def get_prepopulated_fields(self, request, obj=None):
-        if "slug" in self.get_readonly_fields(request, obj):
+        if not is_forum_staff(request.user):
             return {}
         return {"slug": ["name"]}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = rows_field_for(db_field.name)
+        if field is not None:
+            return field
+        return form_words(db_field.name, super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation" and not is_forum_staff(request.user):
@@ -211,18 +273,14 @@ class ListingAdmin(ListingCSVMixin, SimpleHistoryAdmin):
             if not change:
                 obj.status = Listing.Status.DRAFT
                 obj.accreditation = Listing.Accreditation.NONE
+                obj.accreditation_date = None
             if obj.organisation_id not in editable_organisation_ids(request.user):
                 raise PermissionDenied
             obj.needs_review = True
-            # Saving their own listing is a check of its details as well.
+            # Saving their own listing is a check of its details as well, and a source.
             obj.last_checked = timezone.localdate()
+            services.listing_record_provider_edit(obj, day=obj.last_checked)
         super().save_model(request, obj, form, change)
-
-    # --- Columns -----------------------------------------------------------------
-
-    @admin.display(description="Organisation")
-    def organisation_name(self, obj):
-        return obj.organisation.name
 
     @admin.display(boolean=False, description="Freshness", ordering="last_checked")
     def freshness(self, obj):
@@ -238,8 +296,11 @@ class ListingAdmin(ListingCSVMixin, SimpleHistoryAdmin):
     # --- Staff actions -------------------------------------------------------------
 
     def _set_status(self, request, queryset, status, verb):
-        changed = services.listings_set_status(listings=queryset, status=status, by=request.user)
+        result = services.listings_set_status(listings=queryset, status=status, by=request.user)
+        changed = result.changed
         self.message_user(request, f"{verb} {changed} listing{'s' if changed != 1 else ''}.")
+        for listing, why in result.refused:
+            self.message_user(request, f"“{listing}” was not published. {why}", messages.WARNING)
 
     @admin.action(description="Publish selected listings")
     def publish(self, request, queryset):
@@ -345,7 +406,11 @@ class ListingAdmin(ListingCSVMixin, SimpleHistoryAdmin):
         listing = get_object_or_404(Listing, pk=object_id)
         record = get_object_or_404(listing.history.all(), history_id=version_id)
         if request.method == "POST":
-            services.listing_revert(listing=listing, record=record, by=request.user)
+            try:
+                services.listing_revert(listing=listing, record=record, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return redirect(request.path)
             self.message_user(
                 request,
                 f"Reverted “{listing}” to the version of {record.history_date:%d %b %Y %H:%M}.",

@@ -1,7 +1,8 @@
 """Admin for the directory's reference data: organisations, areas, vocabularies.
 
 Forum staff only: provider editors hold no permission on these models, so the
-admin hides them and answers 403.
+admin hides them and answers 403. (Editors change their organisation's shared
+ways to get in touch, and nothing else of it, on a page of the listings admin.)
 """
 
 from django import forms
@@ -14,9 +15,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from directory import services
 from directory.invitations import invite_editor, keeps_access_without, remove_editor
 from directory.models import Area, Organisation, Term
 from directory.roles import is_forum_staff
+
+from . import rows
 
 
 @admin.register(Area)
@@ -36,6 +40,17 @@ class InviteEditorForm(forms.Form):
     )
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    def clean_contact_routes(self):
+        value = self.cleaned_data["contact_routes"]
+        problem = services.organisation_routes_problem(
+            organisation=self.instance, contact_routes=value
+        )
+        if problem:
+            raise ValidationError(problem)
+        return value
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "updated"]
@@ -47,12 +62,21 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     # both go through directory.invitations from the links in this panel.
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "description", "website"]}),
+        ("Shared ways to get in touch", {"fields": ["contact_routes"]}),
         ("Editors", {"fields": ["editors_panel"]}),
         ("Record", {"fields": ["uuid", "created", "updated"]}),
     ]
     readonly_fields = ["editors_panel", "uuid", "created", "updated"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = OrganisationAdminForm
     change_form_template = "admin/directory/organisation/change_form.html"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "contact_routes":
+            return rows.routes_field(
+                label="Shared ways to get in touch", help_text=db_field.help_text
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def revert_disabled(self, request, obj=None):
         # Organisations have no tracked many-to-many fields, so the history
@@ -63,7 +87,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     def editors_panel(self, obj):
         if obj is None or obj.pk is None:
             return "Save the organisation first, then invite its editors."
-        rows = format_html_join(
+        items = format_html_join(
             "",
             '<li>{} <a href="{}">Remove…</a></li>',
             (
@@ -74,11 +98,9 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         invite = format_html(
             '<a href="{}">Invite an editor</a>', self._url("invite_editor", obj.pk)
         )
-        if not rows:
+        if not items:
             return format_html("<p>No editors yet.</p><p>{}</p>", invite)
-        return format_html(
-            '<ul style="margin-left: 0; padding-left: 0">{}</ul><p>{}</p>', rows, invite
-        )
+        return format_html("<ul>{}</ul><p>{}</p>", items, invite)
 
     @staticmethod
     def _describe_editor(user):

@@ -7,7 +7,12 @@ artifacts/screenshots/ (both git-ignored; CI keeps them).
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
+from django.utils import timezone
+from playwright.sync_api import expect
 
+from directory import vocabularies
+from directory.models import Listing, Term
 from pages.models import Page
 
 from .conftest import SCREENSHOTS, WIDTHS
@@ -27,6 +32,7 @@ PAGE_TYPES = [
     ("search by a place with no local service", "/services/?where=Skegness", 200),
     ("search by a place outside the region", "/services/?where=Manchester", 200),
     ("search by an unknown place", "/services/?where=Lougborough", 400),
+    ("search by what happened and stage", "/services/?offence=violence&stage=in-prison", 200),
     ("listing", f"/services/{LISTING}/", 200),
     ("areas", "/areas/", 200),
     ("area", "/areas/leicester-leicestershire-and-rutland/", 200),
@@ -125,3 +131,53 @@ def test_every_information_page_is_accessible_and_within_budget(
             width=width,
         )
     assert problems == []
+
+
+# Every kind of route, for the public and for professionals, with hours and notes.
+EVERY_ROUTE = [
+    {"kind": "phone", "value": "0116 496 0123", "hours": "Monday to Friday, 9am to 5pm"},
+    {"kind": "text", "value": "07700 900123"},
+    {"kind": "email", "value": "help@example.org", "note": "We reply within two working days."},
+    {"kind": "website", "value": "https://www.example.org/restorative-justice/"},
+    {"kind": "referral_form", "value": "https://forms.example.org/refer", "for": "public"},
+    {"kind": "ask_professional", "note": "Ask your victim care officer to refer you"},
+    {"kind": "email", "value": "referrals@example.org", "for": "professionals"},
+]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_fullest_listing_page_not_checked_for_a_year_is_accessible_and_within_budget(
+    open_page, site, record_result, width
+):
+    listing = Listing.objects.get(slug=LISTING)
+    listing.contact_routes = EVERY_ROUTE
+    listing.address = "1 Example Street\nLeicester"
+    listing.interpreters, listing.cost, listing.typical_wait = "yes", "free", "About two weeks"
+    listing.accreditation = Listing.Accreditation.RSQM
+    listing.accreditation_date = timezone.localdate().replace(year=2024)
+    listing.last_checked = timezone.localdate().replace(year=timezone.localdate().year - 2)
+    listing.sources = [{"kind": "service", "title": "Leaflet", "date": "2024-01-01"}]
+    listing.save()
+    for spec in vocabularies.TERM_FIELDS:
+        getattr(listing, spec.name).set(Term.objects.filter(vocabulary=spec.vocabulary)[:4])
+    cache.clear()
+    problems = check_page(
+        open_page,
+        site,
+        record_result,
+        order=len(PAGE_TYPES) + 1,
+        name="listing with every fact, not checked for a year",
+        path=f"/services/{LISTING}/",
+        status=200,
+        width=width,
+    )
+    assert problems == []
+
+    # Without JavaScript too: the warning, every route as a link, national help.
+    page = open_page(width, javascript=False)
+    page.goto(f"{site}/services/{LISTING}/")
+    expect(page.locator(".govuk-warning-text")).to_contain_text("may be out of date")
+    for href in ["tel:01164960123", "sms:07700900123", "mailto:help@example.org"]:
+        expect(page.locator(f'#get-in-touch ~ dl a[href="{href}"]')).to_be_visible()
+    expect(page.get_by_role("heading", name="For professionals making a referral")).to_be_visible()
+    expect(page.get_by_role("heading", name="If you cannot reach this service")).to_be_visible()

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 
 from directory.models import Listing
 from directory.roles import FORUM_STAFF, PROVIDER_EDITORS
+from tests.directory.admin_forms import listing_form_data
 
 PASSWORD = "correct-horse-battery-staple-42"
 B_MARK = "birchwood"
@@ -144,34 +145,6 @@ def listing_state(listing):
 def state_of():
     """Snapshot a listing (fields, many-to-many ids, history length) to compare later."""
     return listing_state
-
-
-def listing_form_data(listing, **overrides):
-    """Return the POST data the admin's change form would send for ``listing``."""
-    data = {
-        "name": listing.name,
-        "slug": listing.slug,
-        "organisation": listing.organisation_id,
-        "summary": listing.summary,
-        "description": listing.description,
-        "audiences": _ids(listing.audiences),
-        "age_groups": _ids(listing.age_groups),
-        "delivery_modes": _ids(listing.delivery_modes),
-        "settings": _ids(listing.settings),
-        "case_types": _ids(listing.case_types),
-        "areas": _ids(listing.areas),
-        "how_to_refer": listing.how_to_refer,
-        "referral_form_url": listing.referral_form_url,
-        "phone": listing.phone,
-        "email": listing.email,
-        "website": listing.website,
-        "address": listing.address,
-        "_save": "Save",
-    }
-    if listing.self_referral:
-        data["self_referral"] = "on"
-    data.update(overrides)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 @pytest.fixture

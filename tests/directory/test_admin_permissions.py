@@ -24,11 +24,31 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.timezone import localdate
 
-from directory.models import Listing, Term
+from directory.models import Listing, Organisation, Term
 
+from .admin_forms import listing_form_data, phone, rows_data, share_routes
 from .conftest import B_MARK
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+@pytest.fixture
+def form_data():
+    """Build change-form POST data from a listing, with overrides (None drops a key)."""
+    return listing_form_data
+
+
+# Each organisation shares a phone number, so its listings have a way to get in touch
+# and may be published.
+@pytest.fixture
+def org_a(org_a):
+    return share_routes(org_a, [phone("0116 496 0100")])
+
+
+@pytest.fixture
+def org_b(org_b):
+    return share_routes(org_b, [phone("0115 496 0200")])
+
 
 CHANGELIST = "/admin/directory/listing/"
 ADD = "/admin/directory/listing/add/"
@@ -331,6 +351,7 @@ def test_change_form_posting_another_organisation_keeps_the_listing_with_a(
         ("status", Listing.Status.ARCHIVED),
         ("accreditation", Listing.Accreditation.RSQM),
         ("slug", "alder-renamed"),
+        ("accreditation_date", "2020-01-01"),
         ("needs_review", ""),
         ("last_checked", "2031-01-01"),
         ("uuid", "00000000-0000-0000-0000-000000000001"),
@@ -372,13 +393,14 @@ def test_an_editor_cannot_publish_or_accredit_their_own_draft(
 def new_listing_data(org_a, areas):
     return {
         "name": "Alder Family Meetings",
-        "slug": "alder-family-meetings",
         "organisation": org_a.pk,
         "summary": "Family group conferences in Leicester.",
         "audiences": [term("audience", "families").pk],
         "age_groups": [term("age_group", "adults").pk],
         "delivery_modes": [term("delivery_mode", "family-group-conference").pk],
         "areas": [areas["leicester"].pk],
+        **rows_data("contact_routes", [phone("0116 496 0300")]),
+        **rows_data("sources", []),
         "_save": "Save",
     }
 
@@ -400,8 +422,11 @@ def test_add_form_ignores_status_accreditation_and_review_flags(
         **new_listing_data,
         "status": "published",
         "accreditation": "rsqm",
+        "accreditation_date": "2020-01-01",
         "needs_review": "",
         "last_checked": "2020-01-01",
+        "slug": "chosen-by-the-editor",
+        **rows_data("sources", [{"kind": "survey", "date": "2020-01-01"}]),
     }
 
     response = as_editor_a.post(ADD, tampered)
@@ -410,9 +435,10 @@ def test_add_form_ignores_status_accreditation_and_review_flags(
     listing = Listing.objects.get(slug="alder-family-meetings")
     assert listing.organisation == org_a
     assert listing.status == Listing.Status.DRAFT
-    assert listing.accreditation == ""
+    assert (listing.accreditation, listing.accreditation_date) == ("", None)
     assert listing.needs_review is True
     assert listing.last_checked == timezone.localdate()
+    assert [source["kind"] for source in listing.sources] == ["provider"]
 
 
 def test_save_as_new_with_another_organisation_creates_nothing(
@@ -420,14 +446,14 @@ def test_save_as_new_with_another_organisation_creates_nothing(
 ):
     before = state_of(listing_a)
     data = form_data(
-        listing_a, organisation=org_b.pk, slug="alder-copy", _saveasnew="Save as new", _save=None
+        listing_a, organisation=org_b.pk, name="Alder Copy", _saveasnew="Save as new", _save=None
     )
 
     response = as_editor_a.post(listing_url(listing_a.pk, "change/"), data)
 
     assert response.status_code == 200  # the form again, with the error
     assert "Select a valid choice" in body(response)
-    assert not Listing.objects.filter(slug="alder-copy").exists()
+    assert not Listing.objects.filter(name="Alder Copy").exists()
     assert not org_b.listings.exists()
     assert state_of(listing_a) == before
     assert_no_trace_of_b(response)
@@ -439,7 +465,8 @@ def test_save_as_new_makes_an_unpublished_unaccredited_draft_of_a(
     before = state_of(listing_a)
     data = form_data(
         listing_a,
-        slug="alder-copy",
+        name="Alder Copy",
+        slug="tampered-address",
         status="published",
         accreditation="rsqm",
         _saveasnew="Save as new",
@@ -449,7 +476,8 @@ def test_save_as_new_makes_an_unpublished_unaccredited_draft_of_a(
     response = as_editor_a.post(listing_url(listing_a.pk, "change/"), data)
 
     assert response.status_code == 302
-    copy = Listing.objects.get(slug="alder-copy")
+    copy = Listing.objects.get(name="Alder Copy")
+    assert copy.slug == "alder-copy"  # made from the name: editors never set it
     assert copy.organisation == org_a
     assert copy.status == Listing.Status.DRAFT
     assert copy.accreditation == ""
@@ -464,7 +492,6 @@ def test_save_as_new_at_the_other_organisations_address_copies_nothing_of_b(
     data = form_data(
         listing_a,
         name="Alder Copy",
-        slug="alder-copy",
         organisation=org_b.pk,
         _saveasnew="Save as new",
         _save=None,
@@ -888,3 +915,53 @@ def test_an_editors_save_counts_as_a_check_of_the_details(as_editor_a, listing_a
     assert response.status_code == 302
     listing_a.refresh_from_db()
     assert listing_a.last_checked == localdate()
+
+
+# --- 7. Organisations' shared ways to get in touch -----------------------------------
+
+
+def organisation_state(organisation):
+    fresh = Organisation.objects.get(pk=organisation.pk)
+    state = {field.attname: getattr(fresh, field.attname) for field in Organisation._meta.fields}
+    state["editors"] = sorted(fresh.editors.values_list("pk", flat=True))
+    state["history"] = fresh.history.count()
+    return state
+
+
+def shared_url(organisation, listing=None):
+    url = reverse("admin:directory_listing_shared_routes", args=[organisation.pk])
+    return f"{url}?listing={listing.pk}" if listing else url
+
+
+def routes_post(routes, **extra):
+    return {**rows_data("contact_routes", routes, extra=2), **extra}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_an_editor_cannot_reach_another_organisations_shared_page(
+    as_editor_a, listing_a, listing_b, org_b, method
+):
+    share_routes(org_b, [phone("0115 496 0200")])
+    before = organisation_state(org_b)
+    data = routes_post([phone("0116 496 0666")]) if method == "post" else None
+
+    response = getattr(as_editor_a, method)(shared_url(org_b, listing_b), data)
+
+    assert response.status_code == 404
+    assert B_MARK not in body(response).lower()
+    assert organisation_state(org_b) == before
+
+
+def test_the_organisation_admin_stays_closed_to_editors(as_editor_a, org_a, editor_b):
+    before = organisation_state(org_a)
+    data = {
+        "name": "Alder Renamed",
+        "slug": org_a.slug,
+        "kind": "voluntary",
+        **routes_post([phone("0116 496 0666")]),
+    }
+
+    response = as_editor_a.post(f"/admin/directory/organisation/{org_a.pk}/change/", data)
+
+    assert response.status_code == 403
+    assert organisation_state(org_a) == before

@@ -12,7 +12,28 @@ from django.utils import timezone
 
 from directory.models import CHECK_AFTER_MONTHS, Listing, Term, months_before
 
+from .admin_forms import listing_form_data, phone, share_routes
+
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
+
+
+@pytest.fixture
+def form_data():
+    """Build change-form POST data from a listing, with overrides (None drops a key)."""
+    return listing_form_data
+
+
+# Each organisation shares a phone number, so its listings have a way to get in touch
+# and may be published.
+@pytest.fixture
+def org_a(org_a):
+    return share_routes(org_a, [phone("0116 496 0100")])
+
+
+@pytest.fixture
+def org_b(org_b):
+    return share_routes(org_b, [phone("0115 496 0200")])
+
 
 CHANGELIST = "/admin/directory/listing/"
 REVIEW = "/admin/directory/listing/review/"
@@ -183,6 +204,7 @@ def test_the_review_queue_shows_each_changed_field_before_and_after(
     response = as_staff.get(REVIEW)
 
     (item,) = response.context["queue"]
+    today = timezone.localdate().isoformat()
     assert sorted(item["changes"]) == [
         (
             "How it is delivered",
@@ -190,6 +212,8 @@ def test_the_review_queue_shows_each_changed_field_before_and_after(
             "Face-to-face conference, Letter writing",
         ),
         ("Summary", edited_by_editor, "Conferences and letters for people harmed."),
+        # An editor's save is a source of the listing's facts.
+        ("Where the information came from", "—", f"provider | {today} | Edited by Alder Mediation"),
     ]
     page = body(response)
     assert '<th scope="row">Summary</th>' in page
@@ -253,10 +277,11 @@ def test_after_a_review_the_queue_shows_only_later_changes(
     as_staff.post(reverse("admin:directory_listing_mark_reviewed", args=[listing_a.pk]))
     listing_a.refresh_from_db()
 
-    as_editor.post(change_url(listing_a), form_data(listing_a, phone="0116 496 0000"))
+    data = form_data(listing_a, contact_routes=[phone("0116 496 0000")])
+    assert as_editor.post(change_url(listing_a), data).status_code == 302
 
     (item,) = as_staff.get(REVIEW).context["queue"]
-    assert item["changes"] == [("Phone", "—", "0116 496 0000")]
+    assert item["changes"] == [("Ways to get in touch", "—", "phone | 0116 496 0000")]
 
 
 def test_the_mark_reviewed_bulk_action_clears_the_queue(
@@ -299,7 +324,7 @@ def reverted_setup(as_staff, as_editor, listing_a, areas, form_data):
         summary="Rewritten by the editor.",
         delivery_modes=[term("delivery_mode", "video-or-phone").pk],
         areas=[areas["rutland"].pk, areas["derby"].pk],
-        phone="0115 496 0123",
+        contact_routes=[phone("0115 496 0123")],
     )
     assert as_editor.post(change_url(listing_a), data).status_code == 302
     act(as_staff, "unpublish", [listing_a])
@@ -312,7 +337,9 @@ def test_the_revert_page_shows_what_would_come_back(as_staff, reverted_setup, li
 
     assert response.status_code == 200
     labels = [label for label, _, _ in response.context["changes"]]
-    assert {"Summary", "How it is delivered", "Areas covered", "Phone"} <= set(labels)
+    assert {"Summary", "How it is delivered", "Areas covered", "Ways to get in touch"} <= set(
+        labels
+    )
     assert reverted_setup.summary in body(response)
 
 
@@ -325,7 +352,7 @@ def test_revert_restores_content_and_many_to_many_fields_but_keeps_the_status(
     assert response.url == change_url(listing_a)
     listing_a.refresh_from_db()
     assert listing_a.summary == reverted_setup.summary
-    assert listing_a.phone == ""
+    assert listing_a.contact_routes == []
     assert list(listing_a.delivery_modes.all()) == [
         term("delivery_mode", "face-to-face-conference")
     ]

@@ -1,8 +1,9 @@
 import pytest
 from django.http import QueryDict
 
+from directory import vocabularies
 from directory.filters import ListingFilter, active_filters
-from directory.models import Listing, Organisation
+from directory.models import Listing, Organisation, Term
 
 pytestmark = pytest.mark.django_db
 
@@ -145,4 +146,54 @@ def test_active_filters_include_the_search_words(make_listing):
     params = QueryDict("q=letters&kind=voluntary")
     links = dict(active_filters(filtered(params.urlencode()), params))
     assert links["Search: “letters”"] == "?kind=voluntary"
-    assert links["Voluntary or independent"] == "?q=letters"
+    assert links["A charity or independent group"] == "?q=letters"
+
+
+# --- Every vocabulary with a search parameter is a filter with a facet ------------------
+
+
+def _with_terms(listing, field, vocabulary, *slugs):
+    getattr(listing, field).set(Term.objects.filter(vocabulary=vocabulary, slug__in=slugs))
+    return listing
+
+
+def test_every_filtered_vocabulary_is_a_filter_and_a_facet_in_one_place(make_listing):
+    filterset = filtered("")
+    names = [f.name for f in filterset.facets()]
+    for spec in vocabularies.FILTERED:
+        assert spec.param in filterset.filters
+        assert spec.param in names
+        legend = next(f.legend for f in filterset.facets() if f.name == spec.param)
+        assert legend == spec.legend
+
+
+def test_the_offence_filter_finds_services_taking_that_offence_not_those_excluding_it(
+    make_listing,
+):
+    takes = _with_terms(make_listing(), "offence_types", "offence_type", "burglary")
+    excludes = _with_terms(make_listing(), "excluded_offence_types", "offence_type", "burglary")
+    _with_terms(make_listing(), "offence_types", "offence_type", "fraud")
+    assert results("offence=burglary") == {takes}
+    assert excludes not in results("offence=burglary")
+    counts = facet(filtered(""), "offence")
+    assert counts["burglary"] == 1 and counts["fraud"] == 1 and counts["robbery"] == 0
+
+
+def test_the_stage_filter_finds_services_for_someone_in_prison(make_listing):
+    prison = _with_terms(make_listing(), "stages", "stage", "in-prison", "on-licence")
+    _with_terms(make_listing(), "stages", "stage", "out-of-court")
+    assert results("stage=in-prison") == {prison}
+    assert facet(filtered("stage=in-prison"), "stage")["out-of-court"] == 1
+
+
+def test_an_unknown_offence_or_stage_is_a_clear_error(make_listing):
+    for query in ("offence=shoplifting-by-owls", "stage=next-tuesday"):
+        filterset = ListingFilter(QueryDict(query), queryset=Listing.objects.published())
+        assert not filterset.is_valid()
+        assert "is not one of the choices" in str(filterset.form.errors)
+
+
+def test_an_unknown_offence_in_the_address_is_a_400(client, make_listing):
+    response = client.get("/services/?offence=shoplifting-by-owls")
+    assert response.status_code == 400
+    assert "is not one of the choices" in response.content.decode()

@@ -1,6 +1,10 @@
-import pytest
+from datetime import timedelta
 
-from directory.models import Listing
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from directory.models import Listing, months_before
 from tests.conftest import term
 
 pytestmark = pytest.mark.django_db
@@ -85,9 +89,58 @@ def test_every_listing_and_organisation_gets_its_own_uuid(make_listing):
     assert first.organisation.uuid != second.organisation.uuid
 
 
-def test_has_contact_details_is_false_when_every_contact_field_is_blank(make_listing):
-    assert make_listing().has_contact_details is False
+def test_a_listing_with_no_routes_of_its_own_or_its_organisations_has_no_route(make_listing):
+    assert make_listing().has_route is False
 
 
-def test_has_contact_details_is_true_with_only_an_email(make_listing):
-    assert make_listing(email="team@example.org").has_contact_details is True
+def test_a_listing_with_only_an_email_has_a_route(make_listing):
+    listing = make_listing(contact_routes=[{"kind": "email", "value": "team@example.org"}])
+    assert listing.has_route is True
+    assert [route.kind for route in listing.routes()] == ["email"]
+
+
+def test_a_listing_inherits_its_organisations_routes_of_the_kinds_it_does_not_give(
+    make_listing, make_organisation
+):
+    organisation = make_organisation(
+        contact_routes=[
+            {"kind": "phone", "value": "0116 496 0000", "hours": "Weekdays, 9am to 5pm"},
+            {"kind": "email", "value": "shared@example.org"},
+        ]
+    )
+    listing = make_listing(
+        organisation=organisation,
+        contact_routes=[{"kind": "phone", "value": "0116 496 0999", "for": "professionals"}],
+    )
+    routes = listing.routes()
+    assert [(route.kind, route.value) for route in routes] == [
+        ("phone", "0116 496 0999"),
+        ("email", "shared@example.org"),
+    ]
+    assert [route.value for route in listing.public_routes()] == ["shared@example.org"]
+    assert [route.value for route in listing.professional_routes()] == ["0116 496 0999"]
+    # One change to the organisation reaches every listing that inherits it.
+    organisation.contact_routes = [{"kind": "email", "value": "new@example.org"}]
+    organisation.save()
+    listing.refresh_from_db()
+    assert [route.value for route in listing.routes()] == ["0116 496 0999", "new@example.org"]
+
+
+@pytest.mark.parametrize("field", ["summary", "description", "how_to_refer"])
+@pytest.mark.parametrize("text", ["Ring 0116 496 0123 to ask.", "Email rj@example.org to ask."])
+def test_contact_details_typed_into_free_text_are_refused(make_listing, field, text):
+    listing = make_listing()
+    setattr(listing, field, text)
+    with pytest.raises(ValidationError) as error:
+        listing.full_clean()
+    assert "Ways to get in touch" in str(error.value.message_dict[field])
+
+
+def test_a_year_without_a_check_makes_a_listing_stale_for_the_public(make_listing):
+    today = timezone.localdate()
+    listing = make_listing(last_checked=months_before(today, 12) - timedelta(days=1))
+    assert listing.is_stale and listing.needs_checking
+    listing.last_checked = months_before(today, 12)
+    assert not listing.is_stale
+    listing.last_checked = months_before(today, 7)
+    assert listing.needs_checking and not listing.is_stale

@@ -97,7 +97,9 @@ def test_an_outward_code_spanning_districts_says_so_and_finds_services_for_all(c
     assert "NG9 covers Broxtowe and Nottingham" in html
     found = slugs(response)
     assert "victim-care-restorative-justice-nottinghamshire" in found
-    assert "probation-restorative-justice-dlnr" in found
+    # Probation's restorative justice is documented for Leicester, Leicestershire and
+    # Rutland only.
+    assert "probation-restorative-justice-dlnr" not in found
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from directory import bulk, services
+from directory import bulk, services, vocabularies
 from directory.models import Area, Listing, Organisation, SearchSynonym, Term
 from directory.search import SQLITE_WEIGHTS
 
@@ -50,7 +50,11 @@ def stale_documents():
 
 @pytest.fixture
 def listing(make_listing):
-    return make_listing(name="Harbour mediation", summary="Talking things through.")
+    return make_listing(
+        name="Harbour mediation",
+        summary="Talking things through.",
+        contact_routes=[{"kind": "phone", "value": "0116 496 0555"}],
+    )
 
 
 # --- Writes to the listing itself ------------------------------------------------
@@ -244,13 +248,17 @@ def test_the_index_needs_no_migration():
 
 # --- How each database holds the index ---------------------------------------------
 
+# The term fields whose names a search matches: every vocabulary field but the
+# offences a service does not take on (migration 0009 built the index over these).
+SEARCHED_LINKS = [
+    f"directory_listing_{spec.name}" for spec in vocabularies.TERM_FIELDS if spec.searched
+]
+NOT_SEARCHED_LINKS = [
+    f"directory_listing_{spec.name}" for spec in vocabularies.TERM_FIELDS if not spec.searched
+]
 TABLES = [
     "directory_listing",
-    "directory_listing_audiences",
-    "directory_listing_age_groups",
-    "directory_listing_delivery_modes",
-    "directory_listing_settings",
-    "directory_listing_case_types",
+    *SEARCHED_LINKS,
     "directory_listing_areas",
     "directory_organisation",
     "directory_term",
@@ -268,6 +276,7 @@ def test_every_table_the_document_reads_has_its_triggers():
     expected = {"directory_listing": 3, "directory_organisation": 1}
     expected |= {"directory_term": 1, "directory_area": 1}
     assert {t: tables.count(t) for t in TABLES} == {t: expected.get(t, 2) for t in TABLES}
+    assert not set(NOT_SEARCHED_LINKS) & set(tables)
 
 
 @on_postgresql
@@ -280,6 +289,28 @@ def test_every_table_the_document_reads_has_its_triggers_on_postgresql():
         )
         tables = sorted(row[0] for row in cursor.fetchall())
     assert tables == sorted(TABLES)
+
+
+def test_offences_a_service_does_not_take_on_are_not_words_that_find_it(make_listing):
+    burglary = Term.objects.get(vocabulary="offence_type", slug="burglary")
+    robbery = Term.objects.get(vocabulary="offence_type", slug="robbery")
+    takes = make_listing(name="Alpha")
+    takes.offence_types.set([burglary])
+    refuses = make_listing(name="Beta")
+    refuses.excluded_offence_types.set([burglary, robbery])
+    assert list(Listing.objects.search("burglary")) == [takes]
+    assert list(Listing.objects.search("robbery")) == []
+
+
+def test_the_new_vocabularies_are_searched(make_listing):
+    prison = Term.objects.get(vocabulary="prison", slug="hmp-nottingham")
+    stage = Term.objects.get(vocabulary="stage", slug="on-licence")
+    listing = make_listing()
+    listing.prisons.set([prison])
+    other = make_listing()
+    other.stages.set([stage])
+    assert list(Listing.objects.search("HMP Nottingham")) == [listing]
+    assert list(Listing.objects.search("release from prison")) == [other]
 
 
 @on_sqlite
@@ -345,3 +376,14 @@ def test_a_synonym_change_is_read_afresh(listing, django_assert_num_queries):
     SearchSynonym.objects.create(phrases="harbour, quay")
     with django_assert_num_queries(3):
         assert set(Listing.objects.search("quay").values_list("pk", flat=True)) == {listing.pk}
+
+
+def test_a_service_that_does_not_take_an_offence_is_not_found_by_its_name_in_its_text(
+    make_listing,
+):
+    burglary = Term.objects.get(vocabulary="offence_type", slug="burglary")
+    refuses = make_listing(name="Gamma", description="We cannot take cases of burglary.")
+    refuses.excluded_offence_types.set([burglary])
+    mentions = make_listing(name="Delta", description="Most of our cases follow a burglary.")
+    assert list(Listing.objects.search("burglary")) == [mentions]
+    assert list(Listing.objects.search("burglaries")) == [mentions]

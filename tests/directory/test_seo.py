@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from directory.models import Organisation
+from directory import vocabularies
+from directory.models import Organisation, Term
 from directory.structured_data import json_ld_script
 from pages.models import Page
 
@@ -78,9 +79,11 @@ def listing(make_listing, make_organisation, areas):
         ),
         audiences=["people-harmed", "families"],
         areas=[areas["leicester"], areas["rutland"]],
-        phone="0116 123 4567",
-        email="rj@alder.example",
-        website="https://alder.example/rj",
+        contact_routes=[
+            {"kind": "phone", "value": "0116 123 4567"},
+            {"kind": "email", "value": "rj@alder.example"},
+            {"kind": "website", "value": "https://alder.example/rj"},
+        ],
         address="1 High Street\nLeicester",
     )
 
@@ -162,10 +165,37 @@ def test_listing_json_ld_leaves_out_what_the_listing_does_not_have(client, bare_
 
 
 def test_listing_json_ld_gives_only_the_contact_details_present(client, make_listing):
-    make_listing(slug="phone-only", phone="0115 000 0000")
+    make_listing(slug="phone-only", contact_routes=[{"kind": "phone", "value": "0115 000 0000"}])
     contact = head(client, "/services/phone-only/").json_ld()["provider"]["contactPoint"]
     assert contact["telephone"] == "0115 000 0000"
     assert "email" not in contact
+
+
+def test_listing_json_ld_gives_the_organisations_shared_phone(
+    client, make_listing, make_organisation
+):
+    organisation = make_organisation(contact_routes=[{"kind": "phone", "value": "0115 111 1111"}])
+    make_listing(slug="shared", organisation=organisation)
+    contact = head(client, "/services/shared/").json_ld()["provider"]["contactPoint"]
+    assert contact["telephone"] == "0115 111 1111"
+
+
+def test_listing_json_ld_leaves_out_routes_for_professionals(client, make_listing):
+    make_listing(
+        slug="professionals",
+        contact_routes=[
+            {"kind": "phone", "value": "0115 222 2222", "for": "professionals"},
+            {"kind": "website", "value": "https://refer.example/", "for": "professionals"},
+            {"kind": "email", "value": "public@example.org", "for": "public"},
+        ],
+    )
+    data = head(client, "/services/professionals/").json_ld()
+    assert data["provider"]["contactPoint"] == {
+        "@type": "ContactPoint",
+        "contactType": data["name"],
+        "email": "public@example.org",
+    }
+    assert "availableChannel" not in data
 
 
 def test_listing_json_ld_cannot_be_closed_by_a_providers_text(client, hostile_listing):
@@ -192,15 +222,21 @@ def test_json_ld_script_escapes_the_characters_that_could_end_the_element():
     assert json.loads(body) == {"text": "</script><!-- & >"}
 
 
-def test_listing_page_makes_no_more_queries_for_more_areas_and_audiences(
+def test_listing_page_makes_no_more_queries_for_more_areas_terms_and_routes(
     client, make_listing, areas
 ):
     make_listing(slug="few", areas=[areas["derby"]])
-    make_listing(
+    many = make_listing(
         slug="many",
         audiences=["people-harmed", "people-who-caused-harm", "families"],
         areas=list(areas.values()),
+        contact_routes=[
+            {"kind": "phone", "value": "0115 000 0000"},
+            {"kind": "email", "value": "a@example.org", "for": "professionals"},
+        ],
     )
+    for spec in vocabularies.TERM_FIELDS:
+        getattr(many, spec.name).set(Term.objects.filter(vocabulary=spec.vocabulary))
 
     def count(url):
         with CaptureQueriesContext(connection) as captured:

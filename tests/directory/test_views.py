@@ -2,14 +2,16 @@
 
 import datetime
 import re
+from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.html import escape
 
-from directory.models import Listing
+from directory.models import Listing, Term
 from pages.models import Page
 
 pytestmark = pytest.mark.django_db
@@ -393,34 +395,355 @@ def test_listing_page_puts_contact_and_referral_before_who_it_is_for(client, mak
     assert headings.index(heading) < headings.index("Who it is for")
 
 
-def test_listing_page_links_the_phone_number_for_calling(client, make_listing):
-    listing = make_listing(phone="0116 123 4567")
+def get_in_touch(html):
+    """The "How to get in touch" section of a listing page, up to the next section."""
+    start = html.index('id="get-in-touch"')
+    return html[start : html.index('id="referral"', start)]
+
+
+def text_of(html):
+    """The words of ``html`` as a reader sees them: no tags, entities decoded."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.mark.parametrize(
+    ("route", "href", "shown"),
+    [
+        ({"kind": "phone", "value": "0116 123 4567"}, "tel:01161234567", "0116 123 4567"),
+        ({"kind": "text", "value": "07700 900 123"}, "sms:07700900123", "07700 900 123"),
+        ({"kind": "email", "value": "help@example.org"}, "mailto:help@example.org", None),
+        ({"kind": "website", "value": "https://www.example.org/rj"}, None, "example.org"),
+        (
+            {"kind": "referral_form", "value": "https://forms.example.org/refer"},
+            "https://forms.example.org/refer",
+            "Fill in the online referral form",
+        ),
+    ],
+)
+def test_listing_page_links_every_kind_of_route(client, make_listing, route, href, shown):
+    listing = make_listing(contact_routes=[route])
+    section = get_in_touch(content(client.get(listing.get_absolute_url())))
+    href = href or route["value"]
+    shown = shown or route["value"]
+    assert (href, shown) in links(section)
+
+
+def test_listing_page_labels_each_route_by_its_kind(client, make_listing):
+    listing = make_listing(
+        contact_routes=[
+            {"kind": "phone", "value": "0116 123 4567"},
+            {"kind": "text", "value": "07700 900 123"},
+            {"kind": "email", "value": "help@example.org"},
+        ]
+    )
+    section = text_of(get_in_touch(content(client.get(listing.get_absolute_url()))))
+    assert "Phone 0116 123 4567" in section
+    assert "Text message (SMS) 07700 900 123" in section
+    assert "Email help@example.org" in section
+
+
+def test_listing_page_shows_a_phones_opening_hours_and_note(client, make_listing):
+    listing = make_listing(
+        contact_routes=[
+            {
+                "kind": "phone",
+                "value": "0116 123 4567",
+                "hours": "Monday to Friday, 9am to 5pm",
+                "note": "Ask for the restorative justice team.",
+            }
+        ]
+    )
+    section = text_of(get_in_touch(content(client.get(listing.get_absolute_url()))))
+    assert "Opening hours: Monday to Friday, 9am to 5pm" in section
+    assert "Ask for the restorative justice team." in section
+
+
+def test_listing_page_shows_ask_a_professional_with_its_note(client, make_listing):
+    note = "Ask your victim care officer to refer you"
+    listing = make_listing(contact_routes=[{"kind": "ask_professional", "note": note}])
+    section = text_of(get_in_touch(content(client.get(listing.get_absolute_url()))))
+    assert f"Through a professional {note}" in section
+
+
+def test_listing_page_shows_the_organisations_shared_routes(
+    client, make_listing, make_organisation
+):
+    organisation = make_organisation(
+        contact_routes=[
+            {"kind": "phone", "value": "0115 000 0000"},
+            {"kind": "email", "value": "shared@example.org"},
+        ]
+    )
+    listing = make_listing(
+        organisation=organisation, contact_routes=[{"kind": "email", "value": "own@example.org"}]
+    )
+    section = get_in_touch(content(client.get(listing.get_absolute_url())))
+    assert "tel:01150000000" in hrefs(section)
+    assert "mailto:own@example.org" in hrefs(section)
+    assert "mailto:shared@example.org" not in hrefs(section)  # the listing's own wins
+
+
+def test_listing_page_puts_public_routes_first_and_groups_professionals_ones(client, make_listing):
+    listing = make_listing(
+        contact_routes=[
+            {"kind": "email", "value": "referrals@example.org", "for": "professionals"},
+            {"kind": "phone", "value": "0116 123 4567", "for": "public"},
+            {"kind": "website", "value": "https://example.org/"},
+        ]
+    )
+    section = get_in_touch(content(client.get(listing.get_absolute_url())))
+    public, professionals = section.split("For professionals making a referral")
+    assert {"tel:01161234567", "https://example.org/"} <= set(hrefs(public))
+    assert "mailto:referrals@example.org" not in hrefs(public)
+    assert hrefs(professionals) == ["mailto:referrals@example.org"]
+
+
+def test_listing_page_without_professionals_routes_has_no_professionals_group(client, make_listing):
+    listing = make_listing(contact_routes=[{"kind": "phone", "value": "0116 123 4567"}])
+    assert "For professionals making a referral" not in content(
+        client.get(listing.get_absolute_url())
+    )
+
+
+def test_listing_page_shows_the_address_where_visitors_can_come(client, make_listing):
+    listing = make_listing(address="1 High Street\nLeicester")
+    section = get_in_touch(content(client.get(listing.get_absolute_url())))
+    assert "1 High Street<br>Leicester" in section
+
+
+def test_listing_page_without_routes_or_self_referral_says_ask_a_professional(client, make_listing):
+    listing = make_listing(self_referral=False)
+    section = text_of(get_in_touch(content(client.get(listing.get_absolute_url()))))
+    assert "Ask your police officer, offender manager or case worker to refer you" in section
+    assert "yourself" not in section
+
+
+def test_listing_page_with_routes_has_no_missing_details_message(client, make_listing):
+    listing = make_listing(contact_routes=[{"kind": "email", "value": "help@example.org"}])
+    section = text_of(get_in_touch(content(client.get(listing.get_absolute_url()))))
+    assert "does not have" not in section
+    assert "Ask your police officer" not in section
+    assert "not from the public directly" not in section
+
+
+# --- Listing page: how sure we are ---------------------------------------------------
+
+
+def test_listing_page_says_when_it_was_last_checked_under_the_summary(client, make_listing):
+    listing = make_listing(last_checked=datetime.date(2026, 3, 5))
     html = content(client.get(listing.get_absolute_url()))
-    assert "tel:01161234567" in hrefs(html)
+    line = 'Last checked on <time datetime="2026-03-05">5 March 2026</time>.'
+    assert line in html
+    assert html.index(listing.summary) < html.index(line) < html.index('id="get-in-touch"')
 
 
-def test_listing_page_links_the_email_address_for_writing(client, make_listing):
-    listing = make_listing(email="help@example.org")
+def days_ago(days):
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+STALE_WARNING = "may be out of date. Check them with the service"
+
+
+def test_listing_unchecked_for_over_a_year_warns_the_public(client, make_listing):
+    listing = make_listing(last_checked=days_ago(370))
     html = content(client.get(listing.get_absolute_url()))
-    assert "mailto:help@example.org" in hrefs(html)
+    assert 'class="govuk-warning-text"' in html
+    assert STALE_WARNING in text_of(html)
 
 
-def test_listing_page_says_when_it_was_last_checked(client, make_listing):
-    listing = make_listing(last_checked=datetime.date(2024, 3, 5))
+def test_listing_unchecked_for_over_a_year_points_to_national_help(client, make_listing):
+    listing = make_listing(last_checked=days_ago(370))
+    section = get_in_touch(content(client.get(listing.get_absolute_url())))
+    assert "If you cannot reach this service" in section
+    assert any(href.startswith("https://") for href in hrefs(section))  # national routes
+
+
+@pytest.mark.parametrize("days", [0, 200, 360])
+def test_listing_checked_within_a_year_has_no_warning(client, make_listing, days):
+    listing = make_listing(last_checked=days_ago(days))
     html = content(client.get(listing.get_absolute_url()))
-    assert 'Last checked on <time datetime="2024-03-05">5 March 2024</time>' in html
+    assert "govuk-warning-text" not in html
+    assert "If you cannot reach this service" not in html
 
 
-def test_listing_page_without_contact_details_says_how_to_get_help(client, make_listing):
-    listing = make_listing(phone="", email="", website="", address="")
+def test_listing_page_says_where_its_information_came_from(client, make_listing):
+    listing = make_listing(
+        last_checked=datetime.date(2026, 3, 5),
+        sources=[
+            {"kind": "service", "title": "Leaflet", "date": "2026-01-10"},
+            {"kind": "survey", "title": "Survey 2025", "date": "2025-11-01"},
+        ],
+    )
+    html = text_of(content(client.get(listing.get_absolute_url())))
+    assert (
+        "Information from the service and the forum's survey of services, checked on 5 March 2026"
+        in html
+    )
+
+
+def test_listing_page_without_sources_says_only_when_it_was_checked(client, make_listing):
+    listing = make_listing(last_checked=datetime.date(2026, 3, 5))
     html = content(client.get(listing.get_absolute_url()))
-    assert "does not publish contact details for the public" in html
+    provenance = re.search(r'<p class="govuk-body-s app-provenance"[^>]*>(.*?)</p>', html).group(1)
+    assert text_of(provenance) == "Checked on 5 March 2026 ."
+    assert "Information from" not in html
 
 
-def test_listing_page_with_contact_details_has_no_missing_details_message(client, make_listing):
-    listing = make_listing(email="help@example.org")
-    html = content(client.get(listing.get_absolute_url()))
-    assert "does not publish contact details for the public" not in html
+# --- Listing page: what the service takes on ------------------------------------------
+
+
+def terms(vocabulary, *slugs):
+    return list(Term.objects.filter(vocabulary=vocabulary, slug__in=slugs))
+
+
+def fact(html, name):
+    """The text of one fact row (``id="fact-<name>"``) of a listing page, or None."""
+    match = re.search(
+        rf'<div class="govuk-summary-list__row" id="fact-{name}">(.*?)</div>', html, re.S
+    )
+    return text_of(match.group(1)) if match else None
+
+
+@pytest.fixture
+def full_listing(make_listing):
+    listing = make_listing(
+        interpreters="yes",
+        typical_wait="Usually within two weeks",
+        cost="free",
+        accreditation=Listing.Accreditation.RSQM,
+        accreditation_date=datetime.date(2024, 6, 1),
+    )
+    listing.offence_types.set(terms("offence_type", "burglary", "violence"))
+    listing.excluded_offence_types.set(terms("offence_type", "sexual-offences"))
+    listing.stages.set(terms("stage", "after-sentence", "in-prison"))
+    listing.prisons.set(terms("prison", "hmp-leicester"))
+    listing.referrers.set(terms("referrer", "person-harmed", "professional"))
+    listing.languages.set(terms("language", "english", "british-sign-language"))
+    return listing
+
+
+@pytest.fixture
+def full_page(client, full_listing):
+    return content(client.get(full_listing.get_absolute_url()))
+
+
+def test_listing_page_lists_the_offences_taken_on(full_page):
+    assert fact(full_page, "offences") == "What happened Violence Burglary"
+
+
+def test_listing_page_lists_the_offences_not_taken_on(full_page):
+    assert fact(full_page, "excluded") == "Does not take on Sexual offences"
+
+
+def test_listing_page_lists_the_stages_of_the_case(full_page):
+    assert fact(full_page, "stages") == "Stage of the case After sentencing In prison"
+
+
+def test_listing_page_lists_the_prisons(full_page):
+    assert fact(full_page, "prisons") == "Prisons HMP Leicester"
+
+
+def test_listing_page_lists_who_can_ask(full_page):
+    assert fact(full_page, "referrers") == "Who can ask for it The person harmed A professional"
+
+
+def test_listing_page_gives_languages_and_interpreters(full_page):
+    assert fact(full_page, "languages") == (
+        "Languages and interpreters Works in English and British Sign Language. "
+        "An interpreter can be arranged, including for British Sign Language (BSL)."
+    )
+
+
+def test_listing_page_gives_the_typical_wait(full_page):
+    assert fact(full_page, "wait") == "Typical wait until first contact Usually within two weeks"
+
+
+def test_listing_page_says_the_service_is_free(full_page):
+    assert fact(full_page, "cost") == "Cost Free"
+
+
+def test_listing_page_gives_the_registration_and_its_date(full_page):
+    assert fact(full_page, "registration") == (
+        "Restorative Justice Council registration Restorative Service Quality Mark, "
+        "certificate dated 1 June 2024"
+    )
+
+
+def test_listing_page_invents_no_fact_it_does_not_have(client, make_listing):
+    html = content(client.get(make_listing().get_absolute_url()))
+    assert fact(html, "offences") == "What happened Not known — ask the service"
+    assert fact(html, "stages") == "Stage of the case Not known — ask the service"
+    assert fact(html, "languages") == (
+        "Languages and interpreters Ask the service whether it can arrange an interpreter."
+    )
+    assert fact(html, "registration") == (
+        "Restorative Justice Council registration None recorded in this directory"
+    )
+    for missing in ["excluded", "prisons", "referrers", "wait", "cost"]:
+        assert fact(html, missing) is None, missing
+
+
+def test_listing_page_says_when_interpreters_cannot_be_arranged(client, make_listing):
+    html = content(client.get(make_listing(interpreters="no").get_absolute_url()))
+    assert "The service cannot arrange an interpreter." in fact(html, "languages")
+
+
+def test_listing_page_says_there_may_be_a_charge(client, make_listing):
+    html = content(client.get(make_listing(cost="charge").get_absolute_url()))
+    assert fact(html, "cost") == "Cost There may be a charge: ask the service"
+
+
+# --- Plain words -------------------------------------------------------------------
+
+
+JARGON = ["offender-focused", "victim-focused", "statutory", "slug", "setting:"]
+
+
+@pytest.mark.parametrize("word", JARGON)
+def test_listing_and_search_pages_use_no_jargon(client, full_listing, areas, word):
+    full_listing.settings.set(terms("setting", "criminal-justice"))
+    full_listing.audiences.set(Term.objects.filter(vocabulary="audience"))  # descriptions shown
+    for url in [full_listing.get_absolute_url(), "/services/", "/services/?you=pro", "/"]:
+        assert word not in text_of(content(client.get(url))).lower(), url
+
+
+def test_listing_page_says_who_runs_the_service_in_plain_words(
+    client, make_listing, make_organisation
+):
+    organisation = make_organisation(name="Remedi", kind="voluntary")
+    html = text_of(content(client.get(make_listing(organisation=organisation).get_absolute_url())))
+    assert "Run by Remedi, a charity or independent group." in html
+
+
+@pytest.mark.parametrize(
+    ("name", "legend"),
+    [("offence", "What happened"), ("stage", "Stage of the case"), ("kind", "Who runs it")],
+)
+def test_search_page_has_a_filter_for_each_question(client, make_listing, name, legend):
+    html = content(client.get("/services/"))
+    legends = re.findall(r'<legend class="govuk-fieldset__legend[^"]*">([^<]*)</legend>', html)
+    assert legend in legends
+    assert f'name="{name}"' in html
+
+
+def test_search_page_counts_services_by_what_happened_and_stage(client, make_listing):
+    listing = make_listing()
+    listing.offence_types.set(terms("offence_type", "burglary"))
+    listing.stages.set(terms("stage", "in-prison"))
+    make_listing()
+    html = content(client.get("/services/"))
+    assert facet_count(html, "offence", "burglary") == 1
+    assert facet_count(html, "offence", "violence") == 0
+    assert facet_count(html, "stage", "in-prison") == 1
+
+
+def test_search_by_what_happened_finds_only_the_services_taking_it_on(client, make_listing):
+    taking = make_listing(name="Takes burglary")
+    taking.offence_types.set(terms("offence_type", "burglary"))
+    make_listing(name="Does not say")
+    html = content(client.get("/services/?offence=burglary"))
+    assert "Takes burglary" in html
+    assert "Does not say" not in html
 
 
 def test_listing_page_escapes_a_script_in_the_description(client, make_listing):

@@ -46,8 +46,11 @@ def test_lists_make_the_same_queries_for_5_or_50_items(client, many, path, param
 
 def test_a_full_service_makes_a_fixed_number_of_queries(client, many):
     counts = {queries(client, f"/services/{listing.uuid}") for listing in many[:20]}
-    # The listing (with its organisation and ages), then its areas and five vocabularies.
-    assert counts == {7}
+    # The listing (with its organisation, its ages and both sets of ways to get in
+    # touch), then its areas, then one query per term field of vocabularies.TERM_FIELDS
+    # (eleven: issue 12 added six prefetches, offences taken on and not taken on,
+    # stages, who can ask, prisons and languages, so 7 became 13).
+    assert counts == {13}
 
 
 def test_an_organisation_makes_a_fixed_number_of_queries(client, many):

@@ -22,7 +22,12 @@ def get(client, url, **params):
 
 @pytest.fixture
 def listing(make_listing, areas):
-    return make_listing(name="Harbour mediation", slug="harbour", areas=[areas["leicester"]])
+    return make_listing(
+        name="Harbour mediation",
+        slug="harbour",
+        areas=[areas["leicester"]],
+        contact_routes=[{"kind": "phone", "value": "0116 496 0555"}],
+    )
 
 
 PUBLIC = [

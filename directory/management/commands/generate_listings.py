@@ -11,6 +11,7 @@ import random
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from directory import vocabularies
 from directory.models import Area, Listing, Organisation, Term
 from directory.services import fixtures_load
 from sitecache.version import bump_version
@@ -36,9 +37,16 @@ TOWNS = [("Leicester", "Leicestershire", "LE1"), ("Derby", "Derbyshire", "DE1")]
 
 def fictional_contacts(rng, n):
     details = {
-        "phone": f"0116 496 0{rng.randint(0, 999):03d}",
-        "email": f"service-{n}@example.org",
-        "website": f"https://example.org/services/{n}/",
+        "contact_routes": [
+            {
+                "kind": "phone",
+                "value": f"0116 496 0{rng.randint(0, 999):03d}",
+                "hours": "Monday to Friday, 9am to 5pm",
+            },
+            {"kind": "email", "value": f"service-{n}@example.org"},
+            {"kind": "website", "value": f"https://example.org/services/{n}/"},
+        ],
+        "sources": [{"kind": "staff", "title": "Made up for testing", "date": "2026-01-01"}],
     }
     if n % 4 == 0:
         town, county, district = rng.choice(TOWNS)
@@ -139,12 +147,15 @@ class Command(BaseCommand):
             )
         Listing.objects.bulk_create(listings, batch_size=500)
         listings = list(Listing.objects.filter(slug__in=[listing.slug for listing in listings]))
+        # Every vocabulary field: one or two terms where a listing needs one, up to two
+        # elsewhere (a few more ways of taking part, as real services offer).
         relations = {
-            "audiences": (Term.Vocabulary.AUDIENCE, 1, 2),
-            "age_groups": (Term.Vocabulary.AGE_GROUP, 1, 2),
-            "delivery_modes": (Term.Vocabulary.DELIVERY_MODE, 1, 3),
-            "settings": (Term.Vocabulary.SETTING, 1, 2),
-            "case_types": (Term.Vocabulary.CASE_TYPE, 0, 2),
+            spec.name: (
+                spec.vocabulary,
+                int(spec.expected),
+                3 if spec.name == "delivery_modes" else 2,
+            )
+            for spec in vocabularies.TERM_FIELDS
         }
         for field, (vocabulary, low, high) in relations.items():
             self.link(field, listings, rng, terms.get(vocabulary, []), low, high)
