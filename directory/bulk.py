@@ -34,6 +34,7 @@ from django.utils.text import slugify
 
 from . import contacts, provenance, vocabularies
 from .models import Area, Listing, Organisation, Term
+from .services import offences_both_ways_problem
 
 TERM_COLUMNS = {spec.name: spec.vocabulary for spec in vocabularies.TERM_FIELDS}
 MANY_COLUMNS = vocabularies.RELATIONS
@@ -440,6 +441,15 @@ class ListingRowForm(forms.ModelForm):
         # The organisation field found the organisation already; the model's own check
         # would look it up again, a query per row.
         return {*super()._get_validation_exclusions(), "organisation"}
+
+    def clean(self):
+        data = super().clean()
+        problem = offences_both_ways_problem(
+            data.get("offence_types"), data.get("excluded_offence_types")
+        )
+        if problem:
+            self.add_error("excluded_offence_types", problem)
+        return data
 
     def validate_unique(self):
         """Slugs are checked across the whole file and the directory (``plan_import``)."""

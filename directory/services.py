@@ -315,3 +315,14 @@ def _import_one(listing, values, *, by):
     finally:
         del listing.skip_history_when_saving
     _save_with_history(listing, by=by, reason=IMPORT_REASON)
+
+
+def offences_both_ways_problem(taken, excluded):
+    """Why a listing cannot both take on and not take on the same offences, or None."""
+    both = sorted({term.name for term in taken or []} & {term.name for term in excluded or []})
+    if not both:
+        return None
+    return (
+        f"{', '.join(both)} cannot be both taken on and not taken on. "
+        "Untick it in one of the two lists."
+    )

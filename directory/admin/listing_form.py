@@ -93,6 +93,11 @@ class ListingAdminForm(forms.ModelForm):
             # Editors never see the web address: a new listing's is made from its name.
             self.instance.slug = services.unique_listing_slug(data["name"])
         self._check_publishable(data)
+        problem = services.offences_both_ways_problem(
+            data.get("offence_types"), data.get("excluded_offence_types")
+        )
+        if problem and "excluded_offence_types" in self.fields:
+            self.add_error("excluded_offence_types", problem)
         return data
 
     def _check_publishable(self, data):

@@ -92,8 +92,12 @@ def test_an_editor_ticks_terms_of_every_vocabulary(as_editor_a, listing_a, org_a
     share_routes(org_a, [phone("0116 496 0100")])
     chosen = {}
     data = listing_form_data(listing_a)
+    used = {}
     for spec in vocabularies.TERM_FIELDS:
-        term = first_term(spec.vocabulary)
+        # Two fields of one vocabulary (offences taken on and not) get different terms.
+        skip = used.get(spec.vocabulary, 0)
+        used[spec.vocabulary] = skip + 1
+        term = Term.objects.filter(vocabulary=spec.vocabulary)[skip]
         chosen[spec.name] = [term.pk]
         data[spec.name] = [term.pk]
 

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from directory import contacts, services
-from directory.models import Listing
+from directory.models import Listing, Term
 
 from .admin_forms import listing_form_data, phone, share_routes
 
@@ -281,3 +281,22 @@ def test_a_published_listing_with_no_way_to_get_in_touch_says_so(editor_a, staff
     assert form.fields["status"].help_text.startswith(
         "This listing cannot stay published. It has no way"
     )
+
+
+def test_an_offence_cannot_be_ticked_as_both_taken_on_and_not_taken_on(
+    client, staff_user, listing_a
+):
+    burglary = Term.objects.get(vocabulary="offence_type", slug="burglary")
+    client.force_login(staff_user)
+    data = listing_form_data(
+        listing_a,
+        contact_routes=[phone("0116 496 0100")],
+        status=listing_a.status,
+        last_checked=listing_a.last_checked.isoformat(),
+        offence_types=[burglary.pk],
+        excluded_offence_types=[burglary.pk],
+    )
+    response = client.post(change_url(listing_a), data)
+    assert response.status_code == 200
+    assert "Burglary cannot be both taken on and not taken on" in body(response)
+    assert not Listing.objects.get(pk=listing_a.pk).offence_types.exists()

@@ -560,3 +560,17 @@ def test_checking_an_import_makes_as_many_queries_for_50_rows_as_for_5(
     with_fifty, plan = planning_queries(edited_all(export(), summary="Changed."))
     assert len(plan.updates) == 50
     assert with_fifty == with_five
+
+
+def test_an_offence_both_taken_on_and_not_taken_on_is_refused(full, staff):
+    text = export()
+    index = [row["uuid"] for row in rows_of(text)].index(str(full.uuid))
+    taken = rows_of(text)[index]["offence_types"]
+    assert taken
+    before = snapshot()
+    response = upload(staff, edited(text, {"excluded_offence_types": taken}, index=index))
+    assert response.status_code == 400
+    [(row, column, message)] = problems(response)
+    assert (row, column) == (index + 2, "excluded_offence_types")
+    assert "cannot be both taken on and not taken on" in message
+    assert snapshot() == before

@@ -10,6 +10,7 @@ import random
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from directory import vocabularies
 from directory.models import Area, Listing, Organisation, Term
@@ -160,6 +161,11 @@ class Command(BaseCommand):
         for field, (vocabulary, low, high) in relations.items():
             self.link(field, listings, rng, terms.get(vocabulary, []), low, high)
         self.link("areas", listings, rng, areas, 1, 2)
+        # A service never both takes on and refuses the same offence.
+        taken = Listing.offence_types.through.objects.filter(
+            listing=OuterRef("listing"), term=OuterRef("term")
+        )
+        Listing.excluded_offence_types.through.objects.filter(Exists(taken)).delete()
         return len(listings)
 
     def link(self, field, listings, rng, choices, low, high):
