@@ -169,11 +169,20 @@ class Organisation(models.Model):
         blank=True,
         help_text="People who may keep this organisation's listings up to date.",
     )
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When forum staff archived the organisation; it and its listings are hidden.",
+    )
+    # Counts saves, so an edit made from a stale form is refused instead of undoing
+    # someone else's (directory/concurrency.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
     objects = OrganisationManager()
-    history = HistoricalRecords(excluded_fields=["updated"])
+    history = HistoricalRecords(excluded_fields=["updated", "version"])
 
     class Meta:
         ordering = ["name"]
@@ -492,6 +501,9 @@ class Listing(ListingTerms):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Counts saves, so an edit made from a stale form or export is refused instead of
+    # undoing someone else's (directory/concurrency.py).
+    version = models.PositiveIntegerField(default=1, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
     # PostgreSQL only: the weighted text-search document, kept current by database
@@ -502,7 +514,7 @@ class Listing(ListingTerms):
     objects = ListingManager()
     history = HistoricalRecords(
         m2m_fields=vocabularies.RELATIONS,
-        excluded_fields=["updated", "reminder_sent_at", "search_vector"],
+        excluded_fields=["updated", "reminder_sent_at", "search_vector", "version"],
     )
 
     class Meta:
@@ -627,7 +639,8 @@ class ProblemReport(models.Model):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
-    listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="problem_reports")
+    # Listings are archived, never deleted, so their reports are kept.
+    listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="problem_reports")
     message = models.TextField("what is wrong", max_length=2000)
     email = models.EmailField("email for a reply", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)

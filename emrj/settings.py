@@ -112,6 +112,30 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A database that is down or hung must cost a request seconds, not a worker for ever:
+# give up connecting after DJANGO_DB_CONNECT_TIMEOUT seconds, and let PostgreSQL cancel
+# any statement (or wait for a lock) longer than DJANGO_DB_STATEMENT_TIMEOUT ms. The
+# request then gets the friendly 503 page (emrj/errors.py).
+DB_CONNECT_TIMEOUT = int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("DJANGO_DB_STATEMENT_TIMEOUT", "10000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            "options": (
+                f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}"
+                f" -c lock_timeout={DB_STATEMENT_TIMEOUT_MS}"
+            ),
+            # Notice a peer that vanished without closing the connection.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Wait this long for another process's write lock before "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", DB_CONNECT_TIMEOUT)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ------------------------------------------------------------------
@@ -267,9 +291,22 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 # --- Email ------------------------------------------------------------------
 
+# The console backend prints emails locally; production sets DJANGO_EMAIL_BACKEND to
+# django.core.mail.backends.smtp.EmailBackend and the server below. A mail server that
+# is down or hung costs at most EMAIL_TIMEOUT seconds: the email waits in the outbox
+# and is sent again later (outbox/, manage.py send_queued_email).
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_flag("DJANGO_EMAIL_USE_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set DJANGO_EMAIL_USE_TLS or DJANGO_EMAIL_USE_SSL, not both.")
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "directory@localhost")
 
 # --- Logging ----------------------------------------------------------------
