@@ -80,3 +80,56 @@ def test_a_negative_or_non_numeric_proxy_count_is_refused_plainly():
 
 def test_a_proxy_count_is_accepted():
     assert load_settings(DJANGO_DEBUG="1", DJANGO_TRUSTED_PROXIES="2").returncode == 0
+
+
+def evaluate(expression, **env):
+    """Print ``expression`` evaluated on the settings imported with exactly ``env``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "-c", f"import emrj.settings as s; print({expression})"],
+        cwd=ROOT,
+        env={**clean, "DJANGO_DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_postgresql_connections_give_up_on_a_hung_database():
+    result = evaluate(
+        "s.DATABASES['default']['OPTIONS']",
+        DATABASE_URL="postgres://u@127.0.0.1:5432/x",
+        DJANGO_DB_CONNECT_TIMEOUT="3",
+        DJANGO_DB_STATEMENT_TIMEOUT="2500",
+    )
+    options = result.stdout
+    assert "'connect_timeout': 3" in options
+    assert "-c statement_timeout=2500 -c lock_timeout=2500" in options
+    assert "'keepalives': 1" in options
+
+
+def test_sqlite_waits_a_bounded_time_for_a_write_lock():
+    result = evaluate("s.DATABASES['default']['OPTIONS']['timeout']")
+    assert result.stdout.strip() == "5"
+
+
+def test_mail_server_settings_come_from_the_environment():
+    result = evaluate(
+        "s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, s.EMAIL_USE_TLS, s.EMAIL_TIMEOUT",
+        DJANGO_EMAIL_HOST="smtp.example.org",
+        DJANGO_EMAIL_PORT="587",
+        DJANGO_EMAIL_HOST_USER="directory",
+        DJANGO_EMAIL_USE_TLS="1",
+        DJANGO_EMAIL_TIMEOUT="4",
+    )
+    assert result.stdout.split() == ["smtp.example.org", "587", "directory", "True", "4"]
+
+
+def test_mail_has_a_short_timeout_by_default():
+    assert evaluate("s.EMAIL_TIMEOUT").stdout.strip() == "10"
+
+
+def test_tls_and_ssl_together_are_refused_plainly():
+    result = evaluate("1", DJANGO_EMAIL_USE_TLS="1", DJANGO_EMAIL_USE_SSL="1")
+    assert result.returncode != 0
+    assert "not both" in result.stderr
