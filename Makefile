@@ -11,7 +11,7 @@ PYTEST_WORKERS ?= 2
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_DEBUG=0
 
-.PHONY: run test lint format bench install install-dev static sample-data clean
+.PHONY: run test lint format bench install install-dev static sample-data clean backup restore
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,12 +39,23 @@ run: install sample-data static
 
 ## test: set up and run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 test: install-dev static
-	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 ## bench: load-test the site on SQLite and PostgreSQL and write docs/performance.md
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+## backup: back up the database to backups/ (or BACKUP_DIR=…), with the production settings
+# (DATABASE_URL, DJANGO_SECRET_KEY, …) the environment already has. No install step: a
+# nightly cron job must never change the installed packages.
+backup:
+	$(MANAGE) backup_database $(if $(BACKUP_DIR),--output "$(BACKUP_DIR)/")
+
+## restore: replace the database with FILE=… (asks you to type the database's name first)
+restore:
+	@test -n "$(FILE)" || { echo "Say which backup: make restore FILE=backups/emrj-….dump" >&2; exit 2; }
+	$(MANAGE) restore_database "$(FILE)"
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
