@@ -5,10 +5,12 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 # Tests run with production-like settings (DEBUG off), over plain HTTP.
-# Two workers: the machines have two cores.
+# Two workers: the machines have two cores. A loaded test machine may take longer than
+# production's 10 s statement timeout to create or drop a test database; the fault tests
+# set their own short timeouts.
 PYTEST_WORKERS ?= 2
 
-TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production \
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production DJANGO_DB_STATEMENT_TIMEOUT=120000 \
 	DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0 DJANGO_DEBUG=0
 
 .PHONY: run test lint format bench install install-dev static sample-data clean backup restore
