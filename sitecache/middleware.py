@@ -11,6 +11,9 @@ It comes first in MIDDLEWARE, so a kept page already carries every header the
 other middleware add (security headers, Content-Security-Policy, …), and a hit is
 answered without running any of them again. Being first also means it sees static
 files, which PUBLIC_PAGE_CACHE_EXEMPT leaves to WhiteNoise.
+
+If the cache is not answering (Redis stopped or hung, sitecache.backends), every
+request is a miss and pages are built as if there were no cache.
 """
 
 import hashlib
@@ -37,7 +40,9 @@ class PublicPageCacheMiddleware:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
-        if request.method == "GET" and self._cacheable_response(request, response):
+        # No version means the cache is not answering: the page is served, not kept.
+        cacheable = version is not None and request.method == "GET"
+        if cacheable and self._cacheable_response(request, response):
             cache.set(key, (version, response), timeout)
         response["X-Page-Cache"] = "miss"
         return response

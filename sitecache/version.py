@@ -4,6 +4,10 @@ Cached pages and facet counts are stored under the current version, so bumping i
 makes every request after the change miss the old entries (which simply expire).
 With Redis as the cache every app server shares the number, so an edit made through
 one server is seen at once through all of them.
+
+While the cache is not answering (sitecache.backends) there is no version: callers
+get None and keep nothing. A bump lost then is made good when Redis is back: the
+backend starts a new version before anything else (start_new_version).
 """
 
 import time
@@ -19,7 +23,10 @@ def current_version():
 
 
 def current_version_and(key):
-    """Return the version and the entry at ``key``, in one round trip to the cache."""
+    """Return the version and the entry at ``key``, in one round trip to the cache.
+
+    The version is None while the cache is not answering: keep nothing under it.
+    """
     found = cache.get_many([KEY, key] if key else [KEY])
     version = found.get(KEY)
     if version is None:
@@ -28,6 +35,15 @@ def current_version_and(key):
         cache.add(KEY, time.time_ns(), timeout=None)
         version = cache.get(KEY)
     return version, found.get(key)
+
+
+def start_new_version(using=None):
+    """Store a version that no entry kept so far was made under, so none is used again.
+
+    ``using`` is the cache to write to (the default cache unless the backend, coming
+    back after an outage, passes its own direct connection).
+    """
+    (cache if using is None else using).set(KEY, time.time_ns(), timeout=None)
 
 
 def bump_version():
@@ -43,5 +59,5 @@ def bump_version():
 def _bump():
     try:
         cache.incr(KEY)
-    except ValueError:  # not there: any fresh value differs from what pages used
-        cache.set(KEY, time.time_ns(), timeout=None)
+    except ValueError:  # not there (or the cache is not answering): start afresh
+        start_new_version()

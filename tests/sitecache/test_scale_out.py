@@ -65,6 +65,8 @@ def environment():
         "DATABASE_URL": f"postgres://postgres@{POSTGRES[0]}:{POSTGRES[1]}/{name}",
         "REDIS_URL": f"redis://{REDIS[0]}:{REDIS[1]}/14",
         "DJANGO_CACHE_KEY_PREFIX": name,
+        # Generous, for busy CI machines: a timeout would turn an expected hit into a miss.
+        "DJANGO_REDIS_TIMEOUT_SECONDS": "5",
     }
 
     def manage(*args):
