@@ -4,6 +4,9 @@ Staff never handle passwords: an invitation creates (or reuses) the account,
 attaches it to the organisation and emails a link, made by Django's
 password-reset machinery, with which the person chooses their own password.
 The link works once and expires after ``PASSWORD_RESET_TIMEOUT``.
+
+The email is stored in the outbox with the account and sent right after they are
+saved; if the mail server is down it is sent again automatically.
 """
 
 from django.conf import settings
@@ -12,7 +15,7 @@ from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
@@ -20,6 +23,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+
+from outbox.sending import queue
 
 from .roles import FORUM_STAFF, PROVIDER_EDITORS
 
@@ -89,6 +94,10 @@ def invite_editor(*, organisation, email, invited_by=None):
     An existing account (found by email or username, ignoring case) is reused,
     and switched back on if it had been switched off. Forum staff and
     superusers keep everything they already had.
+
+    The returned account's ``invitation_email`` is the email in the outbox: called
+    outside a transaction, its ``sent`` says whether it went straight away (if not,
+    it is saved and sent again automatically).
     """
     email = normalise_email(email)
     with transaction.atomic():
@@ -106,7 +115,11 @@ def invite_editor(*, organisation, email, invited_by=None):
         user.groups.add(Group.objects.get(name=PROVIDER_EDITORS))
         organisation.editors.add(user)
         _forget_cached_roles(user)
+        [user.invitation_email] = queue(_invitation_email(user, organisation, invited_by))
+    return user
 
+
+def _invitation_email(user, organisation, invited_by):
     context = {
         "user": user,
         "organisation": organisation,
@@ -119,8 +132,7 @@ def invite_editor(*, organisation, email, invited_by=None):
     subject = render_to_string("directory/emails/invitation_subject.txt", context)
     body = render_to_string("directory/emails/invitation_body.txt", context)
     # The account's own address: the same as ``email`` ignoring case (see _find_user).
-    send_mail(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
-    return user
+    return EmailMessage(" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 def _describe(user):

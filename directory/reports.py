@@ -12,21 +12,20 @@ busy visitor would use up everyone's allowance: with ``DJANGO_TRUSTED_PROXIES``
 set, the address is read from X-Forwarded-For instead (see ``client_address``).
 """
 
-import logging
-import smtplib
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from .models import ProblemReport
+from outbox.sending import queue
 
-logger = logging.getLogger(__name__)
+from .models import ProblemReport
 
 REPORTS_PER_ADDRESS_PER_HOUR = 5
 REPORTS_PER_LISTING_PER_HOUR = 20
@@ -117,13 +116,20 @@ def report_submit(*, listing, message, email=""):
     """Store a visitor's report about ``listing`` and email the listing's
     editors; return the report.
 
-    A failure to send is logged, never shown to the visitor: the report is
-    already stored, and forum staff see every report in the admin.
+    The emails are stored in the outbox in the same transaction as the report and
+    sent right after it commits. If the mail server is down or hung they wait there
+    and are sent again later: the visitor is never told, the report is already
+    stored, and forum staff see every report in the admin.
     """
-    report = ProblemReport.objects.create(listing=listing, message=message, email=email)
-    recipients = editors_to_email(listing)
-    if not recipients:
-        return report
+    with transaction.atomic():
+        report = ProblemReport.objects.create(listing=listing, message=message, email=email)
+        recipients = editors_to_email(listing)
+        if recipients:
+            queue(*_report_emails(listing, report, recipients))
+    return report
+
+
+def _report_emails(listing, report, recipients):
     context = {
         "listing": listing,
         "report": report,
@@ -134,20 +140,15 @@ def report_submit(*, listing, message, email=""):
     }
     subject = one_line(render_to_string("directory/emails/report_subject.txt", context))
     body = render_to_string("directory/emails/report_body.txt", context)
-    messages = [
+    return [
         EmailMessage(
             subject=subject,
             body=body,
             to=[editor.email],
-            reply_to=[email] if email else None,
+            reply_to=[report.email] if report.email else None,
         )
         for editor in recipients
     ]
-    try:
-        get_connection().send_messages(messages)
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Could not email the editors about problem report %s", report.pk)
-    return report
 
 
 # --- Closing and reopening -------------------------------------------------------------

@@ -20,6 +20,7 @@ STAFF_EXTRA_MODELS = [
     ("auth", "group"),
     ("admin", "logentry"),
     ("axes", "accessattempt"),
+    ("outbox", "queuedemail"),  # read-only in the admin: emails that have not gone yet
 ]
 
 

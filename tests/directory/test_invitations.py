@@ -11,10 +11,13 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from django.urls import NoReverseMatch, reverse
 
-from directory.invitations import invite_editor, remove_editor
+from directory import invitations
+from directory.invitations import remove_editor
 from directory.roles import FORUM_STAFF, PROVIDER_EDITORS
+from tests.directory.admin_forms import edit_version
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +44,20 @@ def make_provider_editor(organisation, email="editor@provider.example"):
     return user
 
 
+def after_commit():
+    """Run the email sends that follow each commit when the block ends (inside a test's
+    own transaction nothing commits)."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def invite_editor(**arguments):
+    with after_commit():
+        return invitations.invite_editor(**arguments)
+
+
 def invite(slug, email):
-    call_command("invite_editor", slug, email, stdout=io.StringIO())
+    with after_commit():
+        call_command("invite_editor", slug, email, stdout=io.StringIO())
 
 
 def link_path(message):
@@ -280,7 +295,8 @@ def test_forum_staff_invite_an_editor_from_the_admin(client, organisation, mailo
     url = reverse("admin:directory_organisation_invite_editor", args=[organisation.pk])
 
     assert client.get(url).status_code == 200
-    response = client.post(url, {"email": "jo@provider.example"}, follow=True)
+    with after_commit():
+        response = client.post(url, {"email": "jo@provider.example"}, follow=True)
 
     user = User.objects.get(email="jo@provider.example")
     assert organisation in user.edited_organisations.all()
@@ -350,7 +366,13 @@ def test_saving_the_organisation_page_leaves_its_editors_alone(client, organisat
 
     response = client.post(
         url,
-        {"name": "Victim First", "slug": "victim-first", "kind": "statutory", "editors": []},
+        {
+            "name": "Victim First",
+            "slug": "victim-first",
+            "kind": "statutory",
+            "editors": [],
+            **edit_version(organisation),
+        },
     )
 
     assert response.status_code == 302

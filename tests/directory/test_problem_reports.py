@@ -8,11 +8,12 @@ import pytest
 from django.contrib.admin.sites import site
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
-from django.test import RequestFactory
+from django.test import RequestFactory, TestCase
 
 from directory import reports
 from directory.models import Listing, ProblemReport
 from directory.roles import FORUM_STAFF, PROVIDER_EDITORS
+from outbox.models import QueuedEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,10 @@ def report_url(listing):
 
 
 def post_report(client, listing, *, address="127.0.0.1", **fields):
-    return client.post(report_url(listing), {**GOOD, **fields}, REMOTE_ADDR=address)
+    # The emails go once the report's transaction commits: inside a test's own
+    # transaction, that is when this block ends.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(report_url(listing), {**GOOD, **fields}, REMOTE_ADDR=address)
 
 
 def content(response):
@@ -276,6 +280,7 @@ def test_report_is_kept_when_the_email_cannot_be_sent(client, listing, make_edit
     response = post_report(client, listing)
     assert response.status_code == 302
     assert ProblemReport.objects.count() == 1
+    assert QueuedEmail.objects.get().last_error == "OSError: mail server down"
 
 
 def test_message_of_exactly_the_limit_with_line_breaks_is_accepted(client, listing):

@@ -9,11 +9,13 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import TestCase
 from django.utils import timezone
 
+from directory import reminders
 from directory.models import Listing, months_before
-from directory.reminders import send_check_reminders
 from directory.roles import FORUM_STAFF, PROVIDER_EDITORS
+from outbox.models import QueuedEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +77,17 @@ def recipients(mailbox):
     return [address for message in mailbox for address in message.recipients()]
 
 
+def send_check_reminders(**options):
+    """Run the reminders and the sends that follow each commit, as cron would see them
+    (inside a test's own transaction the sends run when this block ends)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return reminders.send_check_reminders(**options)
+
+
 def run_command(*args):
     out = StringIO()
-    call_command("send_check_reminders", *args, stdout=out)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        call_command("send_check_reminders", *args, stdout=out)
     return out.getvalue()
 
 
@@ -217,7 +227,9 @@ def test_reminder_sent_31_days_ago_is_sent_again(stale, make_editor, mailoutbox)
     assert len(mailoutbox) == 1
 
 
-def test_nothing_is_recorded_when_the_email_cannot_be_sent(stale, make_editor, monkeypatch):
+def test_a_reminder_that_cannot_be_sent_yet_waits_in_the_outbox_and_is_not_queued_twice(
+    stale, make_editor, today, monkeypatch
+):
     def refuse(self, messages):
         raise OSError("mail server down")
 
@@ -226,9 +238,16 @@ def test_nothing_is_recorded_when_the_email_cannot_be_sent(stale, make_editor, m
     make_editor(listing.organisation)
     summary = send_check_reminders()
     listing.refresh_from_db()
-    assert listing.reminder_sent_at is None
+    # The outbox sends it again later, so the listing counts as reminded.
+    assert listing.reminder_sent_at is not None
     assert summary.failed == [listing]
     assert summary.sent == 0
+    assert "Could not send yet about 1 listing" in str(summary)
+    waiting = QueuedEmail.objects.get()
+    assert not waiting.sent
+    assert waiting.last_error == "OSError: mail server down"
+    send_check_reminders(today=today + timedelta(days=1))
+    assert QueuedEmail.objects.count() == 1
 
 
 # --- Listings nobody edits ------------------------------------------------------------------

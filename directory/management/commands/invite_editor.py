@@ -34,9 +34,11 @@ class Command(BaseCommand):
                 message = self.remove(organisation, email)
             else:
                 user = invite_editor(organisation=organisation, email=email)
-                message = (
-                    f"Invited {user.email} to {organisation}; "
-                    "an email with a link to set a password has been sent."
+                message = f"Invited {user.email} to {organisation}; " + (
+                    "the email with a link to set a password could not be sent yet. "
+                    "Saved; the email will be sent again automatically."
+                    if user.invitation_email.failed
+                    else "an email with a link to set a password has been sent."
                 )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None

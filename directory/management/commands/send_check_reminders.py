@@ -2,6 +2,10 @@
 
 Run it once a day from cron, for example at 07:15:
 ``15 7 * * * cd /srv/emrj && .venv/bin/python manage.py send_check_reminders``
+
+Two runs at once (a slow run still going when the next starts) send each reminder
+once: each listing is claimed by one run. The emails go through the outbox, so a
+mail server that is down delays them (``send_queued_email`` sends them later).
 """
 
 from django.core.management.base import BaseCommand
@@ -13,7 +17,8 @@ from directory.reminders import REMIND_EVERY_DAYS, send_check_reminders
 class Command(BaseCommand):
     help = (
         f"Email the editors of each listing not confirmed for {REMIND_AFTER_MONTHS} months, "
-        f"at most once every {REMIND_EVERY_DAYS} days per listing. Safe to re-run."
+        f"at most once every {REMIND_EVERY_DAYS} days per listing. Safe to re-run, "
+        "and safe if two runs overlap."
     )
 
     def add_arguments(self, parser):
