@@ -85,10 +85,11 @@ class ReminderSummary:
 
 
 def due_listings(today):
-    """Return the listings, not archived, whose details were last confirmed
-    more than REMIND_AFTER_MONTHS before ``today``."""
+    """Return the listings, not archived and not of an archived organisation, whose
+    details were last confirmed more than REMIND_AFTER_MONTHS before ``today``."""
     return (
         Listing.objects.exclude(status=Listing.Status.ARCHIVED)
+        .filter(organisation__archived_at__isnull=True)
         .not_checked_since(months_before(today, REMIND_AFTER_MONTHS))
         .select_related("organisation")
         .order_by("name", "pk")

@@ -13,7 +13,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from directory import reminders
-from directory.models import Listing, months_before
+from directory.models import Listing, Organisation, months_before
 from directory.roles import FORUM_STAFF, PROVIDER_EDITORS
 from outbox.models import QueuedEmail
 
@@ -161,6 +161,14 @@ def test_listing_checked_four_months_ago_is_not_reminded(
 def test_archived_listing_is_not_reminded(stale, make_editor, mailoutbox):
     listing = stale(status=Listing.Status.ARCHIVED)
     make_editor(listing.organisation)
+    send_check_reminders()
+    assert mailoutbox == []
+
+
+def test_listing_of_an_archived_organisation_is_not_reminded(stale, make_editor, mailoutbox):
+    listing = stale(status=Listing.Status.PUBLISHED)
+    make_editor(listing.organisation)
+    Organisation.objects.filter(pk=listing.organisation_id).update(archived_at=timezone.now())
     send_check_reminders()
     assert mailoutbox == []
 
