@@ -41,7 +41,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the directory's own site (emrj/admin_site.py).
+    "emrj.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,10 +59,14 @@ INSTALLED_APPS = [
     "openreferral",
     "sitecache",
     "pages",
+    "outbox",
 ]
 
 MIDDLEWARE = [
-    # First, like a cache in front of the site: it keeps pages with every header the
+    # Before everything, the page cache included: /healthz and /readyz for a load
+    # balancer, never cached, redirected to HTTPS or given a cookie (emrj/health.py).
+    "emrj.health.HealthCheckMiddleware",
+    # Next, like a cache in front of the site: it keeps pages with every header the
     # rest add (security, CSP, …) and serves them without running any of it again.
     # See sitecache/middleware.py.
     "sitecache.middleware.PublicPageCacheMiddleware",
@@ -69,6 +74,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "emrj.middleware.PermissionsPolicyMiddleware",
+    # Before anything reads the body (the CSRF check reads uploads whole), and after
+    # the security headers, which its 413 page gets too (emrj/uploads.py).
+    "emrj.uploads.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -142,13 +150,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Local memory by default (one process); REDIS_URL shares one cache between all
 # processes and app servers, which running more than one of them needs: the page
 # cache's version number and the problem-report rate limits live here.
+# gunicorn.conf.py refuses to start several workers with a local-memory cache.
+# If Redis fails or hangs the site carries on without it (sitecache/backends.py):
+# each call waits at most DJANGO_REDIS_TIMEOUT_SECONDS, and after a failure each
+# process leaves Redis alone for DJANGO_REDIS_RETRY_SECONDS.
 
 if os.environ.get("REDIS_URL"):
+    REDIS_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_REDIS_TIMEOUT_SECONDS", "0.5"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "sitecache.backends.FailSoftRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "emrj"),
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "RETRY_SECONDS": float(os.environ.get("DJANGO_REDIS_RETRY_SECONDS", "2")),
+            },
         }
     }
 else:

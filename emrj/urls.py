@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from directory.admin.view_on_site import view_on_site
 from directory.sitemaps import AreaSitemap, ListingSitemap, ViewSitemap
 from directory.views import robots_txt
 from pages.sitemaps import PageSitemap
@@ -34,15 +33,14 @@ sitemaps = {
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    # Before the admin's own URLs, so that this checked version wins.
-    path(
-        "admin/r/<int:content_type_id>/<path:object_id>/",
-        admin.site.admin_view(view_on_site),
-        name="view_on_site",
-    ),
+    # The admin's "view on site" address (admin/r/…) is the admin site's own, checked
+    # version: emrj/admin_site.py.
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts_urlpatterns)),
     path("api/openreferral/", include("openreferral.urls")),
     path("", include("directory.urls")),
     path("", include("pages.urls")),
 ]
+
+# A database outage gets a calm 503 page instead of the 500 page (emrj/errors.py).
+handler500 = "emrj.errors.server_error"

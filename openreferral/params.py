@@ -2,7 +2,7 @@
 
 import math
 import uuid
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -98,4 +98,12 @@ def moment(params, name):
         )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
+    try:
+        # The database compares in UTC, and a moment such as 9999-12-31T23:59:59-01:00
+        # is past the last one a date-time can hold once it is moved there.
+        value.astimezone(UTC)
+    except OverflowError:
+        raise bad(
+            f"'{name}' must be a date-time between the years 1 and 9999 in UTC, not '{raw[:40]}'."
+        ) from None
     return value

@@ -8,12 +8,15 @@ standard's schemas than serializers bent to produce the same output.
 
 import functools
 import json
+import logging
 import math
 import uuid
 from pathlib import Path
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import JsonResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from directory import vocabularies
 from directory.models import Term
@@ -28,8 +31,15 @@ OPENAPI = json.loads((Path(__file__).parent / "openapi.json").read_text(encoding
 
 
 def api_view(view):
-    """Answer GET (and HEAD) with JSON anyone may read; errors are JSON too."""
+    """Answer GET (and HEAD) with JSON anyone may read; errors are JSON too.
 
+    Any other method is refused here, in JSON, so the views are exempt from CSRF
+    protection: it would refuse a POST first with its own HTML page, and nothing here
+    ever changes anything. Server errors are answered in JSON by the site's
+    handler500 (emrj/errors.py), for everything under /api/.
+    """
+
+    @csrf_exempt
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
@@ -40,6 +50,11 @@ def api_view(view):
                 response = JsonResponse(view(request, *args, **kwargs))
             except ApiError as error:
                 response = _error(error.status, error.message)
+            except SuspiciousOperation as error:
+                # Such as more parameters than Django reads (TooManyFieldsSent): logged
+                # where Django logs them, and answered like any other bad request.
+                logging.getLogger(f"django.security.{type(error).__name__}").error(error)
+                response = _error(400, "This request could not be read. Check its parameters.")
         response["Access-Control-Allow-Origin"] = "*"
         return response
 

@@ -1,12 +1,10 @@
-"""The directory's admin, one module per concern."""
+"""The directory's admin, one module per concern.
 
-from django.contrib import admin
+The site itself (its titles, the checked "view on site" address, changelists that
+treat unusable filters as invalid) is emrj/admin_site.py.
+"""
 
-from . import listings, logentries, organisations, synonyms
+from . import listings, logentries, organisations, synonyms, users
 from . import reports as reports
 
-__all__ = ["logentries", "listings", "organisations", "synonyms"]
-
-admin.site.site_header = "East Midlands Restorative Justice Directory"
-admin.site.site_title = "Directory admin"
-admin.site.index_title = "Keep the directory up to date"
+__all__ = ["logentries", "listings", "organisations", "synonyms", "users"]
