@@ -7,9 +7,9 @@ Each entry carries the site's cache version (sitecache.version) it was made unde
 is used only while that is still the version, so a change to any listing,
 organisation, area, term or page is seen by the very next request.
 
-It comes first in MIDDLEWARE (after only the health checks, emrj/health.py), so a kept page already carries every header the
-other middleware add (security headers, Content-Security-Policy, …), and a hit is
-answered without running any of them again. Being first also means it sees static
+It comes first in MIDDLEWARE (after only the health checks, emrj/health.py), so a
+kept page already carries every header the other middleware add (security headers,
+Content-Security-Policy, …), and a hit is answered without running any of them again. Being first also means it sees static
 files, which PUBLIC_PAGE_CACHE_EXEMPT leaves to WhiteNoise.
 
 If the cache is not answering (Redis stopped or hung, sitecache.backends), every
