@@ -6,6 +6,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from simple_history.models import HistoricalRecords
 
 # What staff-written Markdown may turn into. Anything else (scripts, styles,
 # event handlers, iframes) is stripped by nh3 before the page is shown.
@@ -60,6 +61,8 @@ class Page(models.Model):
     updated = models.DateTimeField(auto_now=True)
 
     objects = PageQuerySet.as_manager()
+    # Every save is kept, so an edit can be compared and reverted (pages/history.py).
+    history = HistoricalRecords(excluded_fields=["updated"])
 
     class Meta:
         ordering = ["position", "title"]
