@@ -16,6 +16,7 @@ them would be more code than reading rows with ``csv`` and validating each with 
 ModelForm, which gives the admin's own per-field messages.
 """
 
+import copy
 import csv
 import hashlib
 import io
@@ -25,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.http import HttpResponse
@@ -60,9 +61,8 @@ LINE_COLUMNS = {
     "contact_routes": LineFormat(contacts, contacts.routes, "kind | details | for | hours | note"),
     "sources": LineFormat(provenance, provenance.sources, "kind | date | title | link"),
 }
-# The admin's field order, after the uuid that identifies a row's listing.
-COLUMNS = [
-    "uuid",
+# The admin's field order.
+FIELDS = [
     "name",
     "slug",
     "organisation",
@@ -82,10 +82,17 @@ COLUMNS = [
     "sources",
     "last_checked",
 ]
-FIELDS = COLUMNS[1:]
+# The uuid says which listing a row is, the version which state of it the file was
+# exported from (Listing.version counts its saves), so that an import cannot undo an
+# edit made after the export. Files exported before there was a version, and rows for
+# new listings, may leave it out.
+COLUMNS = ["uuid", "version", *FIELDS]
+OPTIONAL_COLUMNS = {"version"}
+REQUIRED_COLUMNS = [name for name in COLUMNS if name not in OPTIONAL_COLUMNS]
 SEPARATOR = "; "
-# Far above any real directory (500 listings make about 400 KB), far below harm.
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+# Far above any real directory (5,000 listings make about 4.5 MB), far below harm.
+# emrj/uploads.py refuses a bigger request before it is read.
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]  # ISO, and what a UK spreadsheet saves
 
 # --- Spreadsheet formulae ----------------------------------------------------------
@@ -258,7 +265,7 @@ def parse(text):
 
 def check_header(names):
     problems = []
-    missing = [name for name in COLUMNS if name not in names]
+    missing = [name for name in REQUIRED_COLUMNS if name not in names]
     if missing:
         problems.append(f"missing columns: {', '.join(missing)}")
     unknown = [name or "(blank)" for name in names if name not in COLUMNS]
@@ -270,7 +277,8 @@ def check_header(names):
     if problems:
         raise FileProblem(
             f"The header row is not right ({'; '.join(problems)}). The first row must "
-            f"name these columns, in any order: {', '.join(COLUMNS)}."
+            f"name these columns, in any order: {', '.join(REQUIRED_COLUMNS)}; "
+            f"and {', '.join(sorted(OPTIONAL_COLUMNS))} if the export gave it."
         )
 
 
@@ -434,21 +442,51 @@ class ListingRowForm(forms.ModelForm):
         fields = FIELDS
         formfield_callback = _formfield
 
-    def __init__(self, data):
-        super().__init__(data, instance=Listing())
+    def __init__(self, data, *, listing=None, kept=None):
+        """Check ``data`` for a new listing, or as changes to ``listing``.
+
+        ``kept`` maps the fields whose cells are exactly as exported to the listing's
+        values: those cells are neither checked again nor changed (today's rules may
+        refuse old data), so they are left out of the form and the model's checks,
+        and only the cross-field rules read them.
+        """
+        instance = Listing()
+        if listing is not None:
+            # The listing's values, for the model's checks; without its pk, so that
+            # nothing reads its relations (a query per field and row).
+            instance = copy.copy(listing)
+            instance.pk = None
+        super().__init__(data, instance=instance)
+        self.kept = kept or {}
+        if self.kept:
+            self.fields = {name: f for name, f in self.fields.items() if name not in self.kept}
 
     def _get_validation_exclusions(self):
         # The organisation field found the organisation already; the model's own check
         # would look it up again, a query per row.
         return {*super()._get_validation_exclusions(), "organisation"}
 
+    def _update_errors(self, errors):
+        # What the model says about a kept cell does not count (see __init__).
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError(
+                {
+                    name: messages
+                    for name, messages in errors.error_dict.items()
+                    if name == NON_FIELD_ERRORS or name in self.fields
+                }
+            )
+        super()._update_errors(errors)
+
     def clean(self):
         data = super().clean()
+        taken, excluded = "offence_types", "excluded_offence_types"
         problem = offences_both_ways_problem(
-            data.get("offence_types"), data.get("excluded_offence_types")
+            data.get(taken, self.kept.get(taken)), data.get(excluded, self.kept.get(excluded))
         )
         if problem:
-            self.add_error("excluded_offence_types", problem)
+            # On the column the file changed (both can be).
+            self.add_error(excluded if excluded in self.fields else taken, problem)
         return data
 
     def validate_unique(self):
@@ -470,7 +508,21 @@ def row_form(lookups):
             required=not Listing._meta.get_field(name).blank,
         )
     fields["areas"] = SlugListField(lookups.areas, "area")
-    return type("ListingRowForm", (ListingRowForm,), fields)
+    form = type("ListingRowForm", (ListingRowForm,), fields)
+    form.base_fields = SharedFields(form.base_fields)
+    return form
+
+
+class SharedFields(dict):
+    """Form fields every row's form uses as they are, instead of copying them.
+
+    A form deep-copies its fields (and their widgets) so that one request can change
+    them without touching another's; these fields hold no state of a row, and copying
+    them for thousands of rows took most of the time an import spent checking.
+    """
+
+    def __deepcopy__(self, memo):
+        return self
 
 
 # --- Planning an import ----------------------------------------------------------------
@@ -533,6 +585,8 @@ def plan_import(names, rows, *, lock=False):
     for row in rows:
         problems = planner.add_row(row, plan)
         plan.errors.extend(RowError(row.number, column, message) for column, message in problems)
+    plan.errors.extend(planner.stale_errors())
+    plan.errors.sort(key=lambda error: error.row)
     if plan.errors:
         plan.creates, plan.updates = [], []
     return plan
@@ -550,6 +604,7 @@ class _Planner:
         self.existing = {obj.uuid: obj for obj in listings.select_related("organisation")}
         self.relations = related(Listing.objects.filter(uuid__in=self.existing))
         self.seen_uuids, self.seen_slugs = {}, {}
+        self.stale = []  # (row number, listing) of rows exported before its last change
 
     def _uuids(self, rows):
         found = []
@@ -583,7 +638,11 @@ class _Planner:
         # A cell exactly as the export wrote it is left alone, even if today's rules would
         # not accept it: an unchanged row must import without changes or complaints.
         kept = {name for name in FIELDS if name in current and data[name] == current[name]}
-        form = self.lookups.form(data)
+        if len(kept) == len(FIELDS):
+            return []  # nothing to check or change (most rows of most imports)
+        form = self.lookups.form(
+            data, listing=listing, kept={name: self._current(listing, name) for name in kept}
+        )
         form.is_valid()
         problems = [
             (name if name in FIELDS else "", message)
@@ -614,6 +673,10 @@ class _Planner:
             problem = self._slug_problem(values["slug"], listing, row)
             if problem:
                 return [("slug", problem)]
+        if listing is not None and changes:
+            problem = self._version_problem(cells.get("version", "").strip(), listing, row)
+            if problem:
+                return [("version", problem)]
         if listing is None:
             plan.creates.append(RowPlan(row.number, None, values, changes))
         elif changes:
@@ -636,6 +699,54 @@ class _Planner:
             return None, "No listing has this uuid. Leave it empty to add a new listing."
         return self.existing[key], None
 
+    def _version_problem(self, text, listing, row):
+        """Why a row that changes ``listing`` must not be imported, going by its version.
+
+        A row without a version (a file from before there was one) is not checked. A row
+        exported before the listing's last change is noted: ``stale_errors`` says who
+        changed it and when, read for all such rows at once.
+        """
+        if not text:
+            return None
+        if not (text.isascii() and text.isdigit()):
+            return (
+                f"“{text}” is not a version number. Keep the number the export wrote, "
+                "or leave the cell empty."
+            )
+        version = int(text)
+        if version < listing.version:
+            self.stale.append((row.number, listing))
+        elif version > listing.version:
+            return (
+                f"This listing has never had version {version} (it is at version "
+                f"{listing.version}): export again and reapply your change."
+            )
+        return None
+
+    def stale_errors(self):
+        """Yield a RowError for each row exported before its listing was last changed."""
+        last = last_changes([listing.pk for _, listing in self.stale])
+        for number, listing in self.stale:
+            when, who = last.get(listing.pk, (None, None))
+            changed = "This listing was changed"
+            if when is not None:
+                local = timezone.localtime(when)
+                changed += f" on {local.day} {local:%B %Y at %H:%M}"
+            if who is not None:
+                changed += f" by {person(who)}"
+            yield RowError(
+                number,
+                "version",
+                f"{changed} after the file was exported: export again and reapply your change.",
+            )
+
+    def _current(self, listing, name):
+        """The value of field ``name`` of ``listing``, as the form would clean it."""
+        if name not in MANY_COLUMNS:
+            return getattr(listing, name)
+        objects = self.lookups.areas if name == "areas" else self.lookups.terms[TERM_COLUMNS[name]]
+        return [objects[slug] for _, slug in self.relations[name].get(listing.pk, [])]
+
     def _same(self, listing, name, value):
         if name in MANY_COLUMNS:
             linked = self.relations[name].get(listing.pk, [])
@@ -654,6 +765,27 @@ class _Planner:
             return f"Row {self.seen_slugs[slug]} gives the same slug “{slug}”."
         self.seen_slugs[slug] = row.number
         return None
+
+
+def last_changes(listing_ids):
+    """Return ``{listing pk: (when, user or None)}`` of each listing's latest history record."""
+    found = {}
+    for start in range(0, len(listing_ids), 900):  # SQLite's limit on parameters
+        ids = listing_ids[start : start + 900]
+        latest = (
+            Listing.history.filter(id__in=ids)
+            .values("id")
+            .annotate(latest=models.Max("history_id"))
+            .values("latest")
+        )
+        records = Listing.history.filter(history_id__in=latest).select_related("history_user")
+        found.update((r.id, (r.history_date, r.history_user)) for r in records)
+    return found
+
+
+def person(user):
+    """Name ``user`` as colleagues know them: full name, else username."""
+    return user.get_full_name().strip() or user.get_username()
 
 
 _PUBLISH_FIELDS = {"status", "organisation", "contact_routes"}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from . import contacts, provenance, vocabularies
+from .concurrency import CountsVersions
 from .search import (
     MAX_PHRASE_WORDS,
     FullTextField,
@@ -135,7 +136,7 @@ class OrganisationManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Organisation(models.Model):
+class Organisation(CountsVersions, models.Model):
     """A body that runs one or more restorative justice services."""
 
     # Stored values are the old technical words; labels are what people say.
@@ -272,7 +273,8 @@ def vocabulary(name):
 
 class ListingQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status=Listing.Status.PUBLISHED)
+        """Listings the public may see: published, and not of an archived organisation."""
+        return self.filter(status=Listing.Status.PUBLISHED, organisation__archived_at__isnull=True)
 
     def in_areas(self, areas, all_areas=None):
         """Return listings available to someone living in any of ``areas``: those
@@ -384,7 +386,7 @@ ListingTerms = type(
 )
 
 
-class Listing(ListingTerms):
+class Listing(CountsVersions, ListingTerms):
     """One restorative justice service as the public sees it."""
 
     class Status(models.TextChoices):

@@ -1,7 +1,12 @@
 """Writes that carry a business rule: publishing, checks, reviews, reverts.
 
 Each saves listings one at a time (never ``QuerySet.update``) so that every
-change is recorded in the listing's history with who made it.
+change is recorded in the listing's history with who made it, and counted in its
+``version`` (directory/concurrency.py): a form loaded before it is then refused
+rather than saved over it. A write that saves a listing whole reads it again under
+a lock first (``_locked``), so it never undoes a change saved meanwhile. The CSV
+import is the exception: it writes thousands of rows in bulk and records the same
+history itself (``bulk_writes``).
 """
 
 from typing import NamedTuple
@@ -14,7 +19,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import update_change_reason
 
-from . import contacts, provenance, vocabularies
+from sitecache.version import bump_version
+
+from . import bulk_writes, contacts, provenance, vocabularies
 from .models import Area, Listing, Organisation, Term
 
 # Fields that are bookkeeping, not content a reviewer needs to read.
@@ -84,11 +91,9 @@ def listings_set_status(*, listings, status, by):
     A listing with no way to get in touch is not published; the others are.
     Return how many changed and which were refused, with why.
     """
-    if hasattr(listings, "select_related"):
-        listings = listings.select_related("organisation")
     changed, refused = 0, []
     with transaction.atomic():
-        for listing in listings:
+        for listing in _locked(listings):
             if listing.status == status:
                 continue
             if status == Listing.Status.PUBLISHED:
@@ -101,6 +106,23 @@ def listings_set_status(*, listings, status, by):
             _save_with_history(listing, by=by, reason=reason)
             changed += 1
     return StatusChange(changed, refused)
+
+
+def _locked(listings):
+    """Read ``listings`` afresh, their rows locked until the transaction ends, so that
+    saving them whole never undoes a change someone saved since they were loaded."""
+    if hasattr(listings, "values"):
+        # By id, in id order: two bulk actions on the same listings never deadlock.
+        ids = listings.values("pk")
+        return (
+            Listing.objects.filter(pk__in=ids)
+            .select_related("organisation")
+            .select_for_update(of=("self",))
+            .order_by("pk")
+        )
+    for listing in listings:
+        listing.refresh_from_db(from_queryset=Listing._base_manager.select_for_update())
+    return listings
 
 
 def unique_listing_slug(name, *, listing=None):
@@ -198,15 +220,18 @@ def listing_revert(*, listing, record, by):
     """
     if record.id != listing.pk:
         raise ValueError("That version belongs to another listing.")
-    if listing.status == Listing.Status.PUBLISHED:
-        organisation = Organisation.objects.filter(pk=record.organisation_id).first()
-        if publish_problem(organisation=organisation, contact_routes=record.contact_routes):
-            raise ValidationError(
-                "This listing is published, and that version has no way to get in touch. "
-                "Unpublish the listing first, or choose a version that has one."
-            )
     kept = {"id", "uuid", "status", "created", "updated", "needs_review", "reviewed_at"}
     with transaction.atomic():
+        # The status and review fields kept are the ones stored now, not those of
+        # the copy the page loaded.
+        _locked([listing])
+        if listing.status == Listing.Status.PUBLISHED:
+            organisation = Organisation.objects.filter(pk=record.organisation_id).first()
+            if publish_problem(organisation=organisation, contact_routes=record.contact_routes):
+                raise ValidationError(
+                    "This listing is published, and that version has no way to get in "
+                    "touch. Unpublish the listing first, or choose a version that has one."
+                )
         for field in Listing._meta.concrete_fields:
             if field.name not in kept and hasattr(record, field.attname):
                 setattr(listing, field.attname, getattr(record, field.attname))
@@ -280,41 +305,55 @@ def _related_names(changes):
 IMPORT_REASON = "Imported from CSV"
 
 
+class ImportOutdated(Exception):
+    """A listing changed after the import was checked: check the file again."""
+
+
 def listings_import(*, plan, by):
     """Save a checked CSV import (``bulk.plan_import``) in one transaction.
 
     Each new or changed listing gets exactly one history record, with the reason
-    "Imported from CSV" and its final many-to-many values: relations are set with
-    history paused, then the listing is saved once. Status and review flags are
-    staff's to set, as in the admin, so nothing else changes.
+    "Imported from CSV", who confirmed it and its final many-to-many values, as one
+    save would record; a changed listing's version goes up by one. Written in bulk
+    (``bulk_writes``), so that thousands of rows save within a request, and the page
+    cache is told once. Status and review flags are staff's to set, as in the admin,
+    so nothing else changes. Raise ImportOutdated, saving nothing, if a listing to
+    change is no longer at the version the plan read.
     """
     if plan.errors:
         raise ValueError("Only an import without errors can be saved.")
+    now = timezone.now()
     with transaction.atomic():
-        for row in plan.creates:
-            scalars = {k: v for k, v in row.values.items() if k not in _RELATIONS}
-            _import_one(Listing(**scalars), row.values, by=by)
-        for row in plan.updates:
-            for name, value in row.values.items():
-                if name not in _RELATIONS:
-                    setattr(row.listing, name, value)
-            _import_one(row.listing, row.values, by=by)
-    return len(plan.creates), len(plan.updates)
+        changed = [row.listing for row in plan.updates]
+        stored = bulk_writes.lock_versions([listing.pk for listing in changed])
+        if any(stored.get(listing.pk) != listing.version for listing in changed):
+            raise ImportOutdated
+        added = bulk_writes.create_listings(
+            [Listing(**_scalars(row.values)) for row in plan.creates]
+        )
+        bulk_writes.update_listings(
+            [(row.listing, _scalars(row.values)) for row in plan.updates], now=now
+        )
+        rows = [*zip(added, plan.creates, strict=True), *((r.listing, r) for r in plan.updates)]
+        for name in vocabularies.RELATIONS:
+            wanted = {
+                listing.pk: {obj.pk for obj in row.values[name]}
+                for listing, row in rows
+                if name in row.values
+            }
+            if wanted:
+                bulk_writes.set_relations(name, wanted, new={listing.pk for listing in added})
+        for listings, kind in ((added, "+"), (changed, "~")):
+            bulk_writes.record_history(
+                listings, history_type=kind, by=by, reason=IMPORT_REASON, when=now
+            )
+        # Bulk writes send no signals: one bump for the whole import.
+        bump_version()
+    return len(added), len(changed)
 
 
-_RELATIONS = set(vocabularies.RELATIONS)
-
-
-def _import_one(listing, values, *, by):
-    listing.skip_history_when_saving = True
-    try:
-        if listing.pk is None:
-            listing.save()
-        for name in _RELATIONS.intersection(values):
-            getattr(listing, name).set(values[name])
-    finally:
-        del listing.skip_history_when_saving
-    _save_with_history(listing, by=by, reason=IMPORT_REASON)
+def _scalars(values):
+    return {name: value for name, value in values.items() if name not in vocabularies.RELATIONS}
 
 
 def offences_both_ways_problem(taken, excluded):
@@ -326,3 +365,113 @@ def offences_both_ways_problem(taken, excluded):
         f"{', '.join(both)} cannot be both taken on and not taken on. "
         "Untick it in one of the two lists."
     )
+
+
+# --- Archiving: nothing is deleted, so nothing is lost ---------------------------------
+
+# simple-history keeps a change reason of at most 100 characters.
+REASON_LENGTH = 100
+
+
+def _who(user):
+    """Name ``user`` in a change reason: their full name, else their username."""
+    if user is None:
+        return "an unknown person"
+    return user.get_full_name().strip() or user.get_username()
+
+
+def _reason(what, by, note=""):
+    reason = f"{what} by {_who(by)}"
+    note = " ".join((note or "").split())
+    if note:
+        reason = f"{reason}: {note}"
+    if len(reason) > REASON_LENGTH:
+        reason = reason[: REASON_LENGTH - 1].rstrip() + "…"
+    return reason
+
+
+def listings_archive(*, listings, by, note=""):
+    """Archive ``listings``: off the public site, kept with their history and problem
+    reports, and back (as drafts) only when forum staff restore them. Listings already
+    archived are left alone. Return how many were archived."""
+    reason = _reason("Archived", by, note)
+    archived = 0
+    with transaction.atomic():
+        for listing in listings:
+            if listing.status == Listing.Status.ARCHIVED:
+                continue
+            listing.status = Listing.Status.ARCHIVED
+            _save_with_history(listing, by=by, reason=reason)
+            archived += 1
+    return archived
+
+
+def listings_restore(*, listings, by):
+    """Bring archived ``listings`` back as drafts, never straight to the public site:
+    their details must be checked and published again. Others are left alone.
+    Return how many were restored."""
+    reason = _reason("Restored as a draft", by)
+    restored = 0
+    with transaction.atomic():
+        for listing in listings:
+            if listing.status != Listing.Status.ARCHIVED:
+                continue
+            listing.status = Listing.Status.DRAFT
+            _save_with_history(listing, by=by, reason=reason)
+            restored += 1
+    return restored
+
+
+def organisation_archive(*, organisation, by, note=""):
+    """Hide ``organisation`` and all its listings from the public, keeping everything.
+
+    The listings keep their own status, so a restore brings back exactly what was
+    published before. Return False if it was archived already.
+    """
+    if organisation.archived_at is not None:
+        return False
+    organisation.archived_at = timezone.now()
+    organisation._history_user = by
+    organisation._change_reason = _reason("Archived", by, note)
+    organisation.save(update_fields=["archived_at", "updated"])
+    return True
+
+
+def organisation_restore_problem(organisation):
+    """Why ``organisation`` cannot be restored as it is, or None.
+
+    Its shared ways to get in touch may have changed while it was archived: a
+    restore must not put a listing on the site with no way to get in touch at all.
+    """
+    stranded = [
+        listing.name
+        for listing in organisation.listings.filter(status=Listing.Status.PUBLISHED).order_by(
+            "name"
+        )
+        if listing_publish_problem(listing)
+    ]
+    if not stranded:
+        return None
+    names = ", ".join(f"“{name}”" for name in stranded)
+    return (
+        f"These published listings would have no way to get in touch: {names}. Give them one, "
+        "share one for the organisation, or unpublish them first."
+    )
+
+
+def organisation_restore(*, organisation, by):
+    """Show ``organisation`` and its published listings to the public again.
+
+    Raise ValidationError if that would publish a listing with no way to get in
+    touch. Return False if it was not archived.
+    """
+    if organisation.archived_at is None:
+        return False
+    problem = organisation_restore_problem(organisation)
+    if problem:
+        raise ValidationError(problem)
+    organisation.archived_at = None
+    organisation._history_user = by
+    organisation._change_reason = _reason("Restored", by)
+    organisation.save(update_fields=["archived_at", "updated"])
+    return True

@@ -9,8 +9,9 @@ organisation, area, term or page is seen by the very next request.
 
 It comes first in MIDDLEWARE (after only the health checks, emrj/health.py), so a
 kept page already carries every header the other middleware add (security headers,
-Content-Security-Policy, …), and a hit is answered without running any of them again. Being first also means it sees static
-files, which PUBLIC_PAGE_CACHE_EXEMPT leaves to WhiteNoise.
+Content-Security-Policy, …), and a hit is answered without running any of them again.
+Being so early also means it sees static files, which PUBLIC_PAGE_CACHE_EXEMPT leaves
+to WhiteNoise.
 
 If the cache is not answering (Redis stopped or hung, sitecache.backends), every
 request is a miss and pages are built as if there were no cache.

@@ -8,6 +8,7 @@ instead of an import they did not check.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -23,6 +24,13 @@ from directory.models import Listing, Term
 from directory.roles import can_export_listings, can_import_listings
 
 CONFIRM_MAX_AGE = 60 * 60  # seconds a preview stays confirmable
+
+
+def confirm_fits(payload):
+    """Whether the confirm step's form can carry ``payload``: Django takes form data up
+    to DATA_UPLOAD_MAX_MEMORY_SIZE (leave room for the CSRF token)."""
+    most = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return most is None or len(payload) <= most - 4096
 
 
 class UploadForm(forms.Form):
@@ -119,11 +127,21 @@ class ListingCSVMixin:
         if plan.errors:
             return self._import_page(request, form=UploadForm(), plan=plan, status=400, **context)
         if plan.has_changes:
-            context["payload"] = signing.dumps(
+            payload = signing.dumps(
                 {"csv": text, "filename": filename, "fingerprint": plan.fingerprint()},
                 salt=self._salt(request),
                 compress=True,
             )
+            if not confirm_fits(payload):
+                # Django would refuse the confirm step's form as too big.
+                problem = (
+                    "This file is too big to import in one go. Split its rows into two or "
+                    "more files and import them one at a time."
+                )
+                return self._import_page(
+                    request, form=UploadForm(), problem=problem, status=400, **context
+                )
+            context["payload"] = payload
         context["title"] = f"Check the import of “{filename}”"
         return self._import_page(request, plan=plan, **context)
 
@@ -138,7 +156,7 @@ class ListingCSVMixin:
         text, filename = data["csv"], data["filename"]
         try:
             created, updated = self._import_as_previewed(request, text, data["fingerprint"])
-        except (PreviewOutdated, bulk.FileProblem):
+        except (PreviewOutdated, services.ImportOutdated, bulk.FileProblem):
             notice = (
                 "The listings changed after your preview, so nothing was imported. "
                 "Check this new preview before you confirm again."

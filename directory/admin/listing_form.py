@@ -6,7 +6,6 @@ holds what the form shows but nobody edits there: the organisation's shared ways
 to get in touch, and for editors the status and sources staff decide.
 """
 
-from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import dateformat
@@ -16,6 +15,7 @@ from directory import contacts, provenance, services
 from directory.models import Listing
 
 from . import rows
+from .edit_conflicts import EditConflictForm
 
 ROUTES_HELP = (
     "One row for each phone number, email address, link or referral form, and who it is "
@@ -68,9 +68,9 @@ def _bullets(items):
     return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((i,) for i in items)))
 
 
-class ListingAdminForm(forms.ModelForm):
-    """The listing form: the slug made from the name, and no publishing without a way
-    to get in touch."""
+class ListingAdminForm(EditConflictForm):
+    """The listing form: the slug made from the name, no publishing without a way to
+    get in touch, and no saving over someone else's change (EditConflictForm)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

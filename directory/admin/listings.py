@@ -2,6 +2,11 @@
 organisation's shared ways to get in touch) current; forum staff publish,
 review, and revert.
 
+Nobody deletes a listing: it is archived instead, off the public site but kept
+with its history and problem reports. Editors may archive their own listings
+(that is how a provider withdraws a service); only forum staff restore one, and
+it comes back as a draft to be checked before it is published again.
+
 Every permission hook narrows to the editor's own organisations, so lists,
 searches, change pages, history pages, actions and popups never reach another
 organisation's listings.
@@ -23,6 +28,7 @@ from directory import services, vocabularies
 from directory.models import CHECK_AFTER_MONTHS, Listing, Organisation, months_before
 from directory.roles import editable_organisation_ids, is_forum_staff
 
+from .edit_conflicts import EditConflictAdminMixin
 from .listing_csv import ListingCSVMixin
 from .listing_form import (
     EDITOR_FIELDS,
@@ -34,6 +40,36 @@ from .listing_form import (
 from .shared_routes import SharedRoutesMixin
 
 TERM_FIELDS = set(vocabularies.FIELD_NAMES)
+
+
+def plural(count):
+    return "listing" if count == 1 else "listings"
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Status, leaving archived listings out unless they are asked for: they are
+    kept, not current, and would otherwise crowd the list."""
+
+    title = "status"
+    # The name Django's own status filter used, so bookmarked filters keep working.
+    parameter_name = "status__exact"
+    ALL = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Listing.Status.choices, (self.ALL, "All, archived ones too")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.ALL:
+            return queryset
+        if value in Listing.Status.values:
+            return queryset.filter(status=value)
+        return queryset.exclude(status=Listing.Status.ARCHIVED)
+
+    def choices(self, changelist):
+        choices = list(super().choices(changelist))
+        choices[0]["display"] = "Draft and published"
+        return choices
 
 
 class FreshnessFilter(admin.SimpleListFilter):
@@ -57,7 +93,11 @@ class FreshnessFilter(admin.SimpleListFilter):
 
 @admin.register(Listing)
 class ListingAdmin(
-    ListingCSVMixin, SharedRoutesMixin, ListingReadOnlyFieldsMixin, SimpleHistoryAdmin
+    ListingCSVMixin,
+    SharedRoutesMixin,
+    ListingReadOnlyFieldsMixin,
+    EditConflictAdminMixin,
+    SimpleHistoryAdmin,
 ):
     list_display = [
         "name",
@@ -77,7 +117,7 @@ class ListingAdmin(
     form = ListingAdminForm
     # A web address typed without a scheme is taken as https.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    actions = ["publish", "unpublish", "archive", "mark_reviewed", "export_csv"]
+    actions = ["publish", "unpublish", "archive", "restore", "mark_reviewed", "export_csv"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "organisation", "summary", "description"]}),
         (
@@ -156,7 +196,11 @@ class ListingAdmin(
         return super().has_view_permission(request, obj) and self._owns(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._owns(request, obj)
+        if not (super().has_change_permission(request, obj) and self._owns(request, obj)):
+            return False
+        # An archived listing is withdrawn: its editors may read it, not change it.
+        archived = obj is not None and obj.status == Listing.Status.ARCHIVED
+        return not archived or is_forum_staff(request.user)
 
     def has_add_permission(self, request):
         if not super().has_add_permission(request):
@@ -164,11 +208,33 @@ class ListingAdmin(
         return is_forum_staff(request.user) or bool(editable_organisation_ids(request.user))
 
     def has_delete_permission(self, request, obj=None):
-        return is_forum_staff(request.user) and super().has_delete_permission(request, obj)
+        # Nobody, superusers included: deleting would lose the listing's history and
+        # its problem reports. Archive it instead (it can be restored).
+        return False
+
+    def can_archive(self, request, listing):
+        return listing.status != Listing.Status.ARCHIVED and self.has_change_permission(
+            request, listing
+        )
+
+    def can_restore(self, request, listing):
+        return (
+            listing.status == Listing.Status.ARCHIVED
+            and is_forum_staff(request.user)
+            and self.has_change_permission(request, listing)
+        )
 
     def has_view_history_or_change_history_permission(self, request, obj=None):
         # The change history names other people and staff decisions: staff only.
         return is_forum_staff(request.user)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A filter on the web address typed into the page's address would tell an
+        # editor their own listing's, and so whether another organisation's draft
+        # holds the one made from its name (tests/directory/test_editor_slugs.py).
+        if lookup.split("__")[0] == "slug" and not (request and is_forum_staff(request.user)):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
     def get_search_fields(self, request):
         if is_forum_staff(request.user):
@@ -177,8 +243,14 @@ class ListingAdmin(
 
     def get_list_filter(self, request):
         if is_forum_staff(request.user):
-            return ["status", FreshnessFilter, "needs_review", "organisation__kind", "organisation"]
-        return ["status", FreshnessFilter]
+            return [
+                StatusFilter,
+                FreshnessFilter,
+                "needs_review",
+                "organisation__kind",
+                "organisation",
+            ]
+        return [StatusFilter, FreshnessFilter]
 
     def get_actions(self, request):
         if not is_forum_staff(request.user):
@@ -188,6 +260,9 @@ class ListingAdmin(
     def get_readonly_fields(self, request, obj=None):
         readonly = ["uuid", "created", "updated", "last_checked", "needs_review", "shared_routes"]
         if is_forum_staff(request.user):
+            if obj is not None and obj.status == Listing.Status.ARCHIVED:
+                # Back only through "Restore", which records it and makes it a draft.
+                return [*readonly, "status"]
             return readonly
         return [
             *readonly,
@@ -232,9 +307,29 @@ class ListingAdmin(
             return HttpResponseNotAllowed(["GET"])
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        status = form.base_fields.get("status")
+        if status is not None:
+            # Archiving has its own button, which records who did it and why.
+            status.choices = [
+                (value, label)
+                for value, label in status.choices
+                if value != Listing.Status.ARCHIVED
+            ]
+        return form
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "is_forum_staff": is_forum_staff(request.user)}
+        listing = self.get_object(request, object_id)
+        if listing is not None:
+            extra_context["can_archive"] = self.can_archive(request, listing)
+            extra_context["can_restore"] = self.can_restore(request, listing)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "is_forum_staff": is_forum_staff(request.user)}
+        return super().changelist_view(request, extra_context)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
@@ -296,11 +391,25 @@ class ListingAdmin(
     # --- Staff actions -------------------------------------------------------------
 
     def _set_status(self, request, queryset, status, verb):
-        result = services.listings_set_status(listings=queryset, status=status, by=request.user)
+        # An archived listing comes back only through "Restore", as a draft.
+        archived = list(queryset.filter(status=Listing.Status.ARCHIVED).order_by("name"))
+        result = services.listings_set_status(
+            listings=queryset.exclude(status=Listing.Status.ARCHIVED),
+            status=status,
+            by=request.user,
+        )
         changed = result.changed
-        self.message_user(request, f"{verb} {changed} listing{'s' if changed != 1 else ''}.")
+        self.message_user(request, f"{verb} {changed} {plural(changed)}.")
         for listing, why in result.refused:
             self.message_user(request, f"“{listing}” was not published. {why}", messages.WARNING)
+        if archived:
+            names = ", ".join(f"“{listing}”" for listing in archived)
+            self.message_user(
+                request,
+                f"Left alone, because archived: {names}. Restore an archived listing first; "
+                "it comes back as a draft.",
+                messages.WARNING,
+            )
 
     @admin.action(description="Publish selected listings")
     def publish(self, request, queryset):
@@ -310,9 +419,22 @@ class ListingAdmin(
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Listing.Status.DRAFT, "Unpublished")
 
-    @admin.action(description="Archive selected listings (hidden, kept)")
+    @admin.action(description="Archive selected listings (off the site, kept)")
     def archive(self, request, queryset):
-        self._set_status(request, queryset, Listing.Status.ARCHIVED, "Archived")
+        archived = services.listings_archive(listings=queryset, by=request.user)
+        self.message_user(
+            request,
+            f"Archived {archived} {plural(archived)}. Archived listings are off the public site "
+            "and kept with their history; choose “Archived” under “By status” to find them.",
+        )
+
+    @admin.action(description="Restore selected archived listings (as drafts)")
+    def restore(self, request, queryset):
+        restored = services.listings_restore(listings=queryset, by=request.user)
+        self.message_user(
+            request,
+            f"Restored {restored} {plural(restored)} as drafts: check them, then publish them.",
+        )
 
     @admin.action(description="Mark selected listings as reviewed")
     def mark_reviewed(self, request, queryset):
@@ -336,6 +458,16 @@ class ListingAdmin(
                 "<int:object_id>/mark-reviewed/",
                 wrap(self.mark_reviewed_view),
                 name="directory_listing_mark_reviewed",
+            ),
+            path(
+                "<int:object_id>/archive/",
+                wrap(self.archive_view),
+                name="directory_listing_archive",
+            ),
+            path(
+                "<int:object_id>/restore/",
+                wrap(self.restore_view),
+                name="directory_listing_restore",
             ),
             path(
                 "<int:object_id>/history/<int:version_id>/revert/",
@@ -368,6 +500,89 @@ class ListingAdmin(
             request,
             "admin/directory/listing/confirm_checked.html",
             self._context(request, listing=listing, title="Confirm these details are correct"),
+        )
+
+    def _confirm_page(self, request, listing, **extra):
+        change_url = reverse("admin:directory_listing_change", args=[listing.pk])
+        return TemplateResponse(
+            request,
+            "admin/directory/confirm_archive.html",
+            self._context(
+                request,
+                object=listing,
+                changelist_url=reverse("admin:directory_listing_changelist"),
+                change_url=change_url,
+                **extra,
+            ),
+        )
+
+    def archive_view(self, request, object_id):
+        listing = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if listing.status == Listing.Status.ARCHIVED:
+            self.message_user(request, f"“{listing}” is archived already.", messages.INFO)
+            return redirect("admin:directory_listing_change", listing.pk)
+        if not self.can_archive(request, listing):
+            raise PermissionDenied
+        if request.method == "POST":
+            note = request.POST.get("note", "")[:200]
+            services.listings_archive(listings=[listing], by=request.user, note=note)
+            self.log_change(request, listing, "Archived.")
+            self.message_user(
+                request,
+                f"Archived “{listing}”. It is off the public site, and kept with its history "
+                "and any problem reports.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:directory_listing_change", listing.pk)
+        restore = (
+            "Forum staff can restore it later"
+            if is_forum_staff(request.user)
+            else "Only forum staff can bring it back, so ask them if you change your mind"
+        )
+        return self._confirm_page(
+            request,
+            listing,
+            title=f"Archive “{listing}”?",
+            step="Archive",
+            explanation=[
+                "Archiving takes the listing off the public site: it no longer appears in "
+                "searches, on area pages or in the open data, and its page is gone.",
+                f"Nothing is deleted: the listing, its history and any problem reports are "
+                f"kept. {restore}; it comes back as a draft, to be checked before it is "
+                "published again.",
+                "To change the listing's details instead, edit it rather than archiving it.",
+            ],
+            button="Archive this listing",
+            with_note=True,
+        )
+
+    def restore_view(self, request, object_id):
+        self._require_staff(request)
+        listing = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if listing.status != Listing.Status.ARCHIVED:
+            self.message_user(request, f"“{listing}” is not archived.", messages.INFO)
+            return redirect("admin:directory_listing_change", listing.pk)
+        if not self.can_restore(request, listing):
+            raise PermissionDenied
+        if request.method == "POST":
+            services.listings_restore(listings=[listing], by=request.user)
+            self.log_change(request, listing, "Restored as a draft.")
+            self.message_user(
+                request,
+                f"Restored “{listing}” as a draft. Check its details, then publish it.",
+                messages.SUCCESS,
+            )
+            return redirect("admin:directory_listing_change", listing.pk)
+        return self._confirm_page(
+            request,
+            listing,
+            title=f"Restore “{listing}”?",
+            step="Restore",
+            explanation=[
+                "The listing comes back as a draft: it stays off the public site until you "
+                "have checked its details and published it.",
+            ],
+            button="Restore as a draft",
         )
 
     def _require_staff(self, request):

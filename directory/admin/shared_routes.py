@@ -6,9 +6,9 @@ else about it, for its editors (and staff). Any other organisation is not found,
 so the answer never says which exist.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -19,6 +19,7 @@ from directory.models import Organisation
 from directory.roles import can_edit_shared_routes, editable_organisation_ids, is_forum_staff
 
 from . import rows
+from .edit_conflicts import EditConflictForm
 
 SHARED_ROUTES_HELP = (
     "Every listing of the organisation shows these, unless the listing gives its own of "
@@ -27,10 +28,22 @@ SHARED_ROUTES_HELP = (
 )
 
 
-class SharedRoutesForm(forms.Form):
+class SharedRoutesForm(EditConflictForm):
+    """The shared ways to get in touch, and nothing else, of one organisation; refused
+    when someone else changed the organisation meanwhile (EditConflictForm)."""
+
     contact_routes = rows.routes_field(
         label="Shared ways to get in touch", help_text=SHARED_ROUTES_HELP
     )
+    conflict_pronoun = "them"
+
+    class Meta:
+        model = Organisation
+        fields = ["contact_routes"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict_subject = f"the shared ways to get in touch of {self.instance}"
 
 
 class SharedRoutesMixin:
@@ -74,26 +87,17 @@ class SharedRoutesMixin:
             else reverse("admin:directory_listing_changelist")
         )
         form = SharedRoutesForm(
-            request.POST if request.method == "POST" else None,
-            initial={"contact_routes": organisation.contact_routes},
+            request.POST if request.method == "POST" else None, instance=organisation
         )
-        if form.is_valid():
-            try:
-                services.organisation_set_routes(
-                    organisation=organisation,
-                    contact_routes=form.cleaned_data["contact_routes"],
-                    by=request.user,
-                )
-            except ValidationError as error:
-                form.add_error("contact_routes", error)
-            else:
-                self.message_user(
-                    request,
-                    f"Saved. Every listing of {organisation} now shows the new shared ways "
-                    "to get in touch, unless it gives its own of the same kind.",
-                    messages.SUCCESS,
-                )
-                return redirect(back_url)
+        form.editing_user = request.user
+        if form.is_bound and _save(form, organisation, by=request.user):
+            self.message_user(
+                request,
+                f"Saved. Every listing of {organisation} now shows the new shared ways "
+                "to get in touch, unless it gives its own of the same kind.",
+                messages.SUCCESS,
+            )
+            return redirect(back_url)
         return TemplateResponse(
             request,
             "admin/directory/listing/shared_routes.html",
@@ -106,3 +110,21 @@ class SharedRoutesMixin:
                 title=f"Shared ways to get in touch for {organisation}",
             ),
         )
+
+
+def _save(form, organisation, *, by):
+    """Check and save ``form`` in one transaction, so that its lock on the organisation
+    holds until the save (EditConflictForm). Return whether it was saved."""
+    with transaction.atomic():
+        if not form.is_valid():
+            return False
+        try:
+            services.organisation_set_routes(
+                organisation=organisation,
+                contact_routes=form.cleaned_data["contact_routes"],
+                by=by,
+            )
+        except ValidationError as error:
+            form.add_error("contact_routes", error)
+            return False
+    return True

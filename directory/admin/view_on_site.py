@@ -17,6 +17,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404
 
+from directory.models import Listing
+from directory.roles import is_forum_staff
+
 MAX_DIGITS = 18  # every id there is fits; longer ones would overflow the database's integers
 
 
@@ -39,5 +42,12 @@ def view_on_site(request, content_type_id, object_id, admin_site=admin.site):
         raise Http404
     if not model_admin.has_view_or_change_permission(request, obj):
         raise Http404
+    if isinstance(obj, Listing) and not is_forum_staff(request.user):
+        # A listing's address is made from its name, with a number when it is taken:
+        # told the address of their own unpublished listing, an editor would learn
+        # whether another organisation's draft holds the plain one. Published
+        # listings' addresses are public anyway.
+        if not Listing.objects.published().filter(pk=obj.pk).exists():
+            raise Http404
     # The object just checked, by its own id: never a fresh reading of the address.
     return shortcut(request, content_type.pk, obj.pk)

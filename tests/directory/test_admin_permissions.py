@@ -850,7 +850,7 @@ def test_editor_confirms_details_are_still_correct(as_editor_a, editor_a, listin
     today = timezone.localdate()
     assert after["last_checked"] == today
     changed = {key for key in before if before[key] != after[key]}
-    assert changed == {"last_checked", "updated", "history_count"}
+    assert changed == {"last_checked", "updated", "version", "history_count"}
     latest = listing_a.history.first()
     assert latest.history_user == editor_a
     assert latest.history_change_reason == "Confirmed the details are still correct"

@@ -8,7 +8,7 @@ from django.urls import reverse
 from directory.models import Listing, Organisation
 from sitecache.version import current_version
 
-from .admin_forms import phone, rows_data, share_routes
+from .admin_forms import phone, share_routes, shared_routes_data
 from .conftest import B_MARK
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hashing")]
@@ -37,8 +37,9 @@ def organisation_state(organisation):
     }
 
 
-def routes_post(routes, **extra):
-    return {**rows_data("contact_routes", routes, extra=2), **extra}
+def routes_post(routes, organisation, **extra):
+    """The shared page's POST data for ``organisation``, as a page loaded now sends it."""
+    return shared_routes_data(organisation, routes, **extra)
 
 
 def test_the_listing_form_links_to_the_shared_page_not_the_organisation_admin(
@@ -72,7 +73,7 @@ def test_an_editor_changes_the_shared_routes_recorded_with_who_did_it(
 
     response = as_editor_a.post(
         shared_url(org_a, listing_a),
-        routes_post([phone("0116 496 0123", hours="Monday to Friday")]),
+        routes_post([phone("0116 496 0123", hours="Monday to Friday")], org_a),
     )
 
     assert response.status_code == 302
@@ -96,7 +97,7 @@ def test_the_public_page_shows_the_new_shared_number_at_once(as_editor_a, listin
     assert "0116 496 0100" in body(visitor.get(listing_a.get_absolute_url()))
     version = current_version()
 
-    as_editor_a.post(shared_url(org_a), routes_post([phone("0116 496 0123")]))
+    as_editor_a.post(shared_url(org_a), routes_post([phone("0116 496 0123")], org_a))
 
     assert current_version() != version
     page = body(visitor.get(listing_a.get_absolute_url()))
@@ -124,7 +125,8 @@ def test_the_shared_page_changes_nothing_but_the_routes(
         for key, value in tamper.items()
     }
 
-    response = as_editor_a.post(shared_url(org_a), routes_post([phone("0116 496 0123")], **extra))
+    data = routes_post([phone("0116 496 0123")], org_a, **extra)
+    response = as_editor_a.post(shared_url(org_a), data)
 
     assert response.status_code == 302
     after = organisation_state(org_a)
@@ -157,7 +159,7 @@ def test_an_editor_of_no_organisation_reaches_no_shared_page(client, make_user, 
 def test_a_bad_shared_route_gets_the_validators_message(as_editor_a, org_a):
     before = organisation_state(org_a)
 
-    response = as_editor_a.post(shared_url(org_a), routes_post([phone("ring us")]))
+    response = as_editor_a.post(shared_url(org_a), routes_post([phone("ring us")], org_a))
 
     assert response.status_code == 200
     assert "Enter a phone number using digits" in body(response)
@@ -173,7 +175,7 @@ def test_the_last_shared_route_cannot_go_while_a_published_listing_relies_on_it(
     )
     before = organisation_state(org_a)
 
-    response = as_editor_a.post(shared_url(org_a), routes_post([]))
+    response = as_editor_a.post(shared_url(org_a), routes_post([], org_a))
 
     assert response.status_code == 200
     page = body(response)
@@ -189,7 +191,7 @@ def test_staff_use_the_shared_page_and_the_organisation_form(as_staff, org_a, li
         "name": org_a.name,
         "slug": org_a.slug,
         "kind": org_a.kind,
-        **routes_post([{"kind": "email", "value": "hello@alder.example"}]),
+        **routes_post([{"kind": "email", "value": "hello@alder.example"}], org_a),
     }
 
     response = as_staff.post(f"/admin/directory/organisation/{org_a.pk}/change/", data)
@@ -202,7 +204,7 @@ def test_staff_use_the_shared_page_and_the_organisation_form(as_staff, org_a, li
 
 def test_the_organisation_form_refuses_to_strand_a_published_listing(as_staff, org_a, listing_a):
     share_routes(org_a, [phone("0116 496 0100")])
-    data = {"name": org_a.name, "slug": org_a.slug, "kind": org_a.kind, **routes_post([])}
+    data = {"name": org_a.name, "slug": org_a.slug, "kind": org_a.kind, **routes_post([], org_a)}
 
     response = as_staff.post(f"/admin/directory/organisation/{org_a.pk}/change/", data)
 

@@ -79,8 +79,9 @@ def as_editor(editor_a):
     [
         ("publish", "draft", "published", "Status set to published"),
         ("unpublish", "published", "draft", "Status set to draft"),
-        ("archive", "published", "archived", "Status set to archived"),
-        ("archive", "draft", "archived", "Status set to archived"),
+        # Archiving says who did it: it is how a listing leaves the site for good.
+        ("archive", "published", "archived", "Archived by forum-staff"),
+        ("archive", "draft", "archived", "Archived by forum-staff"),
     ],
 )
 def test_status_actions_change_status_and_record_who_did_it(

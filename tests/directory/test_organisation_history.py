@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from .admin_forms import edit_version
+
 pytestmark = pytest.mark.django_db
 
 
@@ -18,6 +20,7 @@ def test_staff_can_revert_an_organisation_to_an_earlier_version(as_staff, org_a)
     response = as_staff.post(
         url,
         {
+            **edit_version(org_a),
             "name": first.name,
             "slug": first.slug,
             "kind": first.kind,

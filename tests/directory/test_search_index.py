@@ -8,7 +8,8 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import ProtectedError
 
 from directory import bulk, services, vocabularies
 from directory.models import Area, Listing, Organisation, SearchSynonym, Term
@@ -146,9 +147,14 @@ def test_setting_and_clearing_a_relation_is_seen(listing, relation):
     assert stale_documents() == 0
 
 
-def test_deleting_a_term_removes_its_name_from_listings(listing):
+def test_a_term_in_use_is_not_deleted_and_stays_searchable_until_removed(listing):
+    # A term that listings use cannot be deleted (directory/protection.py).
     term = related_object("settings")
     listing.settings.add(term)
+    with pytest.raises(ProtectedError), transaction.atomic():
+        term.delete()
+    assert found("quokka") == {listing.pk}
+    listing.settings.remove(term)
     term.delete()
     assert found("quokka") == set()
     assert stale_documents() == 0

@@ -53,11 +53,17 @@ def test_the_admins_own_view_on_site_address_is_the_checked_one(draft_b):
     assert url == f"/admin/r/{listing_type_id()}/{draft_b.pk}/"
 
 
-def test_an_editor_is_sent_to_their_own_listings_page(as_editor_a, draft_a):
-    response = as_editor_a.get(f"/admin/r/{listing_type_id()}/{draft_a.pk}/")
+def test_an_editor_is_sent_to_their_own_listings_page(as_editor_a, listing_a):
+    response = as_editor_a.get(f"/admin/r/{listing_type_id()}/{listing_a.pk}/")
 
     assert response.status_code == 302
-    assert response["Location"].endswith(draft_a.get_absolute_url())
+    assert response["Location"].endswith(listing_a.get_absolute_url())
+
+
+def test_an_editor_is_not_told_the_address_of_their_unpublished_listing(as_editor_a, draft_a):
+    # It is made from the name, so it would say whether another organisation's
+    # draft holds that address (tests/directory/test_editor_slugs.py).
+    assert as_editor_a.get(f"/admin/r/{listing_type_id()}/{draft_a.pk}/").status_code == 404
 
 
 def test_forum_staff_are_sent_to_any_listings_page(as_staff, draft_b):

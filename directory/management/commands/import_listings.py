@@ -55,5 +55,11 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Dry run, nothing saved: {summary}.")
             return
-        services.listings_import(plan=plan, by=None)
+        try:
+            services.listings_import(plan=plan, by=None)
+        except services.ImportOutdated:
+            raise CommandError(
+                "A listing changed while the file was being checked: nothing was imported. "
+                "Run the command again."
+            ) from None
         self.stdout.write(self.style.SUCCESS(f"Imported: {summary}."))
