@@ -7,6 +7,9 @@ class DirectoryConfig(AppConfig):
     verbose_name = "Directory"
 
     def ready(self):
+        # Areas and terms in use refuse deletion in every process, admin loaded or not.
+        from . import protection  # noqa: F401
+
         post_migrate.connect(ensure_roles_after_last_app, dispatch_uid="directory-roles")
 
 
