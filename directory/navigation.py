@@ -8,6 +8,7 @@ MENU = [
     ("What is restorative justice?", "pages:page-detail", "what-is-restorative-justice"),
     ("Is it right for me?", "pages:page-detail", "is-it-right-for-me"),
     ("For professionals", "pages:page-detail", "for-professionals"),
+    ("Knowledge hub", "hub:index", None),
 ]
 
 

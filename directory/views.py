@@ -8,6 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
+from hub import latest as hub_latest
+from hub import search as hub_search
+
 from . import bulk, coverage, reports, vocabularies
 from .filters import MAX_QUERY_LENGTH, ListingFilter, active_filters, area_tree
 from .forms import ProblemReportForm
@@ -53,6 +56,7 @@ def home(request):
         {
             "pcc_areas": [a for a in areas if a.kind == Area.Kind.PCC_AREA],
             "region": next((a for a in areas if a.kind == Area.Kind.REGION), None),
+            **hub_latest.for_home_page(),
         },
     )
 
@@ -89,6 +93,11 @@ def search(request):
         cleaned = filterset.form.cleaned_data
         context["narrowed"] = any(v for k, v in cleaned.items() if k not in ("where", "area"))
     context["page_params"] = _params_without_page(request)
+    if context["page_obj"].number == 1:
+        # Below the services: the knowledge hub's news and briefings with these words.
+        context["hub_results"], context["hub_total"] = hub_search.find(
+            filterset.form.cleaned_data.get("q")
+        )
     return render(request, "directory/search.html", context)
 
 

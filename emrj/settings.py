@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "openreferral",
     "sitecache",
     "pages",
+    "hub",
     "outbox",
 ]
 
@@ -226,6 +227,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (briefing documents). They are never served from MEDIA_URL: the
+# site hands each one out through a view, and only while its briefing is public
+# (hub/views.py). Back this folder up with the database (README, "Backing up").
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

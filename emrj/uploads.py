@@ -9,6 +9,7 @@ against the most the address can need:
 
 - the CSV import: a file of up to ``bulk.MAX_UPLOAD_BYTES`` (its confirm step sends
   the file back signed, which the preview keeps within Django's limit on form data);
+- a briefing's page in the admin: a document of up to ``hub.models.DOCUMENT_MAX_BYTES``;
 - the rest of the admin: Django's limit on form data;
 - public pages: their forms (report a problem, sign in) are a few kilobytes.
 
@@ -22,11 +23,14 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 
 from directory import bulk
+from hub.models import DOCUMENT_MAX_BYTES
 
 # Room for the multipart headers, the CSRF token and the other fields around a file.
 FORM_ALLOWANCE = 64 * 1024
 IMPORT_PATH = "/admin/directory/listing/import/"
 IMPORT_LIMIT = bulk.MAX_UPLOAD_BYTES + FORM_ALLOWANCE
+DOCUMENT_PATH = "/admin/hub/briefing/"
+DOCUMENT_LIMIT = DOCUMENT_MAX_BYTES + FORM_ALLOWANCE
 PUBLIC_LIMIT = 64 * 1024
 
 
@@ -34,6 +38,8 @@ def limit_for(path):
     """The most bytes of body a request to ``path`` may send."""
     if path == IMPORT_PATH:
         return IMPORT_LIMIT
+    if path.startswith(DOCUMENT_PATH):
+        return DOCUMENT_LIMIT
     if path.startswith("/admin/"):
         return (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or IMPORT_LIMIT) + FORM_ALLOWANCE
     return PUBLIC_LIMIT
@@ -57,6 +63,11 @@ def too_big(request):
     importing = request.path == IMPORT_PATH
     html = render_to_string(
         "413.html",
-        {"importing": importing, "most_mb": bulk.MAX_UPLOAD_BYTES // 1024 // 1024},
+        {
+            "importing": importing,
+            "attaching": request.path.startswith(DOCUMENT_PATH),
+            "most_mb": bulk.MAX_UPLOAD_BYTES // 1024 // 1024,
+            "document_mb": DOCUMENT_MAX_BYTES // 1024 // 1024,
+        },
     )
     return HttpResponse(html, status=413)

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from directory.sitemaps import AreaSitemap, ListingSitemap, ViewSitemap
 from directory.views import robots_txt
+from hub.sitemaps import BriefingSitemap, EventSitemap, HubSitemap, NewsSitemap
 from pages.sitemaps import PageSitemap
 
 # Only the second half of Django's password reset: the one-time link in an
@@ -28,6 +29,10 @@ sitemaps = {
     "listings": ListingSitemap,
     "areas": AreaSitemap,
     "information": PageSitemap,
+    "hub": HubSitemap,
+    "news": NewsSitemap,
+    "briefings": BriefingSitemap,
+    "events": EventSitemap,
 }
 
 urlpatterns = [
@@ -40,6 +45,7 @@ urlpatterns = [
     path("api/openreferral/", include("openreferral.urls")),
     path("", include("directory.urls")),
     path("", include("pages.urls")),
+    path("", include("hub.urls")),
 ]
 
 # A database outage gets a calm 503 page instead of the 500 page (emrj/errors.py).

@@ -1,19 +1,13 @@
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib import admin
 from django.db import models
-from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
-from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from directory.roles import ForumStaffOnlyAdminMixin
 
-from .history import page_changes, page_revert, revert_problem
 from .models import OnwardRoute, Page
 from .protection import is_in_menu, slug_change_problem, unpublish_problem
+from .revert_admin import RevertAdminMixin
 
 
 class PageAdminForm(forms.ModelForm):
@@ -39,7 +33,7 @@ class PageAdminForm(forms.ModelForm):
 
 
 @admin.register(Page)
-class PageAdmin(ForumStaffOnlyAdminMixin, SimpleHistoryAdmin):
+class PageAdmin(ForumStaffOnlyAdminMixin, RevertAdminMixin, SimpleHistoryAdmin):
     """Forum staff write the information pages. Every save is kept in the page's
     history and can be reverted; no page is deleted (unpublish it instead, which
     can be undone), and the pages the menu and footer link to are kept on the site."""
@@ -49,7 +43,6 @@ class PageAdmin(ForumStaffOnlyAdminMixin, SimpleHistoryAdmin):
     search_fields = ["title", "body"]
     prepopulated_fields = {"slug": ["title"]}
     form = PageAdminForm
-    history_list_display = ["revert_link"]
 
     def has_delete_permission(self, request, obj=None):
         # Nobody, superusers included: deleting loses the page's history and breaks
@@ -66,58 +59,6 @@ class PageAdmin(ForumStaffOnlyAdminMixin, SimpleHistoryAdmin):
             # The menu links to this address; a changed one would be a broken link.
             return ["slug"]
         return []
-
-    @admin.display(description="Revert")
-    def revert_link(self, record):
-        url = reverse("admin:pages_page_revert", args=[record.id, record.history_id])
-        return format_html('<a href="{}">Revert to this version…</a>', url)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            # One way to revert: our view, which keeps the published state and the links.
-            return HttpResponseNotAllowed(["GET"])
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:object_id>/history/<int:version_id>/revert/",
-                self.admin_site.admin_view(self.revert_view),
-                name="pages_page_revert",
-            ),
-            *super().get_urls(),
-        ]
-
-    def revert_view(self, request, object_id, version_id):
-        page = get_object_or_404(Page, pk=object_id)
-        if not self.has_change_permission(request, page):
-            raise PermissionDenied
-        record = get_object_or_404(page.history.all(), history_id=version_id)
-        if request.method == "POST":
-            try:
-                page_revert(page=page, record=record, by=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                return redirect(request.path)
-            self.message_user(
-                request,
-                f"Reverted “{page}” to the version of {record.history_date:%d %b %Y %H:%M}.",
-                messages.SUCCESS,
-            )
-            return redirect("admin:pages_page_change", page.pk)
-        return TemplateResponse(
-            request,
-            "admin/pages/page/revert.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.model._meta,
-                "title": f"Revert “{page}”",
-                "page": page,
-                "record": record,
-                "changes": page_changes(page, since=record),
-                "problem": revert_problem(page, record),
-            },
-        )
 
 
 @admin.register(OnwardRoute)

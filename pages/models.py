@@ -59,13 +59,21 @@ class Page(models.Model):
     show_in_footer = models.BooleanField(default=False)
     published = models.BooleanField(default=True)
     updated = models.DateTimeField(auto_now=True)
+    # The content file this page was first made from (pages/seeding.py), so that
+    # file is never loaded again over staff's edits; blank for pages staff wrote.
+    seed_key = models.CharField(max_length=120, blank=True, default="", editable=False)
 
     objects = PageQuerySet.as_manager()
     # Every save is kept, so an edit can be compared and reverted (pages/history.py).
-    history = HistoricalRecords(excluded_fields=["updated"])
+    history = HistoricalRecords(excluded_fields=["updated", "seed_key"])
 
     class Meta:
         ordering = ["position", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seed_key"], condition=~models.Q(seed_key=""), name="page_seed_key_unique"
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -75,6 +83,22 @@ class Page(models.Model):
 
     def body_html(self):
         return render_markdown(self.body)
+
+    # What a revert brings back (pages/reverting.py): not whether the page is published.
+    revert_fields = ["title", "slug", "summary", "body", "position", "show_in_footer"]
+
+    def revert_problem(self, record):
+        from .protection import slug_change_problem
+
+        if problem := slug_change_problem(self, record.slug):
+            return f"That version has a different web address. {problem}"
+        return None
+
+    def publication_note(self):
+        return (
+            f"Whether the page is published ({'it is' if self.published else 'it is not'}) "
+            "stays as it is."
+        )
 
 
 class OnwardRouteQuerySet(models.QuerySet):

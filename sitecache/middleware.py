@@ -22,7 +22,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
-from .version import current_version_and
+from . import schedule
+from .version import current_version_with
 
 
 class PublicPageCacheMiddleware:
@@ -34,8 +35,10 @@ class PublicPageCacheMiddleware:
         if not timeout or not self._cacheable_request(request):
             return self.get_response(request)
         key = self._key(request)
-        version, entry = current_version_and(key)
-        # Each entry remembers the version it was made under: one round trip reads both.
+        # Each entry remembers the version it was made under: one round trip reads both,
+        # and when content next changes by the clock (sitecache/schedule.py).
+        version, found = current_version_with([key, schedule.KEY])
+        entry = found.get(key)
         if entry is not None and entry[0] == version:
             response = entry[1]
             response["X-Page-Cache"] = "hit"
@@ -44,7 +47,10 @@ class PublicPageCacheMiddleware:
         # No version means the cache is not answering: the page is served, not kept.
         cacheable = version is not None and request.method == "GET"
         if cacheable and self._cacheable_response(request, response):
-            cache.set(key, (version, response), timeout)
+            due = schedule.remembered(version, found.get(schedule.KEY))
+            # Kept only until the next scheduled item appears or event ends.
+            if keep_for := schedule.seconds_until(due, at_most=timeout):
+                cache.set(key, (version, response), keep_for)
         response["X-Page-Cache"] = "miss"
         return response
 

@@ -9,11 +9,15 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from directory import vocabularies
 from directory.models import Area, Listing, Organisation, SearchSynonym, Term
+from hub.models import Briefing, Event, NewsItem
 from pages.models import OnwardRoute, Page
 
 from .version import bump_version
 
-PUBLIC_MODELS = [Listing, Organisation, Area, Term, Page, SearchSynonym, OnwardRoute]
+PUBLIC_MODELS = [
+    *[Listing, Organisation, Area, Term, Page, SearchSynonym, OnwardRoute],
+    *[NewsItem, Briefing, Event],
+]
 LISTING_RELATIONS = vocabularies.RELATIONS
 
 

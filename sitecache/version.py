@@ -27,14 +27,20 @@ def current_version_and(key):
 
     The version is None while the cache is not answering: keep nothing under it.
     """
-    found = cache.get_many([KEY, key] if key else [KEY])
-    version = found.get(KEY)
+    version, found = current_version_with([key] if key else [])
+    return version, found.get(key)
+
+
+def current_version_with(keys):
+    """Return the version and a dict of the entries found at ``keys``, in one round trip."""
+    found = cache.get_many([KEY, *keys])
+    version = found.pop(KEY, None)
     if version is None:
         # First use, or the entry was evicted: start from the clock, which is far
         # above any number an earlier run counted up to, so no old entry is reused.
         cache.add(KEY, time.time_ns(), timeout=None)
         version = cache.get(KEY)
-    return version, found.get(key)
+    return version, found
 
 
 def start_new_version(using=None):

@@ -93,17 +93,17 @@ def site(live_server):
 
     The live server needs committed data, so these tests use a transactional database,
     which is emptied after each test. The flush re-creates what post_migrate makes (groups,
-    permissions) but not the rows the data migrations seed (vocabularies, information
-    pages, national routes onward): the first browser test in a process keeps those, and
-    later ones put them back.
+    permissions, the content files of pages/seeding.py) but not the rows the data
+    migrations seed (vocabularies, national routes onward): the first browser test in a
+    process keeps those, and later ones put them back.
     """
     from django.core import serializers
 
     from directory.models import Term
-    from pages.models import OnwardRoute, Page
+    from pages.models import OnwardRoute
 
     if "json" not in _SEEDED_ROWS:
-        rows = [*Term.objects.all(), *Page.objects.all(), *OnwardRoute.objects.all()]
+        rows = [*Term.objects.all(), *OnwardRoute.objects.all()]
         _SEEDED_ROWS["json"] = serializers.serialize("json", rows)
     elif not Term.objects.exists():
         for row in serializers.deserialize("json", _SEEDED_ROWS["json"]):

@@ -23,6 +23,10 @@ pytestmark = [
 ]
 
 LISTING = "victim-first-restorative-justice"
+# Seeded from hub/content/.
+NEWS = "best-practice-with-sensitive-and-complex-cases"
+BRIEFING = "rj-across-leicester-leicestershire-and-rutland"
+PAST_EVENT = "sensitive-and-complex-cases-forum-meeting-april-2021"
 # (page type, address, expected status)
 PAGE_TYPES = [
     ("home", "/", 200),
@@ -40,6 +44,14 @@ PAGE_TYPES = [
     ("page not found", "/no-such-page/", 404),
     ("report a problem", f"/services/{LISTING}/report/", 200),
     ("report sent", f"/services/{LISTING}/report/sent/", 200),
+    ("search finding news and briefings", "/services/?q=briefing", 200),
+    ("knowledge hub", "/knowledge-hub/", 200),
+    ("news", "/knowledge-hub/news/", 200),
+    ("news item", f"/knowledge-hub/news/{NEWS}/", 200),
+    ("briefing series", "/knowledge-hub/briefings/", 200),
+    ("briefing", f"/knowledge-hub/briefings/{BRIEFING}/", 200),
+    ("events", "/knowledge-hub/events/", 200),
+    ("past event", f"/knowledge-hub/events/{PAST_EVENT}/", 200),
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 MAX_BYTES = 100 * 1024
@@ -181,3 +193,55 @@ def test_the_fullest_listing_page_not_checked_for_a_year_is_accessible_and_withi
         expect(page.locator(f'#get-in-touch ~ dl a[href="{href}"]')).to_be_visible()
     expect(page.get_by_role("heading", name="For professionals making a referral")).to_be_visible()
     expect(page.get_by_role("heading", name="If you cannot reach this service")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_upcoming_event_and_the_home_page_announcing_it_are_accessible_and_within_budget(
+    open_page, site, record_result, width
+):
+    import datetime
+
+    from hub.models import Event, Status
+
+    Event.objects.create(
+        title="Forum meeting on restorative practice in schools",
+        slug="schools-meeting",
+        summary="Members share how restorative practice works in schools.",
+        body="## What we will discuss\n\n- conferences after exclusions\n- peer mediation",
+        status=Status.PUBLISHED,
+        date=timezone.localdate() + datetime.timedelta(days=14),
+        start_time=datetime.time(10),
+        end_time=datetime.time(12, 30),
+        place="Loughborough",
+        online=True,
+        how_to_join="Book a place through the forum.",
+        who_for="Forum members",
+    )
+    problems = []
+    for order, name, path in [
+        (len(PAGE_TYPES) + 2, "upcoming event", "/knowledge-hub/events/schools-meeting/"),
+        (len(PAGE_TYPES) + 3, "home with the next event", "/"),
+    ]:
+        problems += check_page(
+            open_page,
+            site,
+            record_result,
+            order=order,
+            name=name,
+            path=path,
+            status=200,
+            width=width,
+        )
+    assert problems == []
+
+    # Without JavaScript: the home page leads to the event, and its calendar file downloads.
+    page = open_page(width, javascript=False)
+    page.goto(f"{site}/")
+    page.get_by_role("link", name="Forum meeting on restorative practice in schools").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Forum meeting on restorative practice in schools"
+    )
+    expect(page.locator(".govuk-summary-list")).to_contain_text("10am to 12:30pm (UK time)")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Add this event to your calendar").click()
+    assert download.value.suggested_filename == "schools-meeting.ics"

@@ -94,11 +94,11 @@ def edit(client, page, **overrides):
 # --- History and revert ---------------------------------------------------------------
 
 
-def test_the_pages_there_already_were_have_a_first_version(db):
+def test_each_page_loaded_from_its_file_has_a_first_version_naming_the_file(db):
     for page in Page.objects.all():
         first = page.history.last()
         assert first is not None, page.slug
-        assert first.history_change_reason == "Recorded when page history began"
+        assert first.history_change_reason == f"Added from pages/content/{page.slug}.md"
         assert first.body == page.body
 
 
