@@ -10,6 +10,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from hub import latest as hub_latest
 from hub import search as hub_search
+from sitecache.schedule import changes_with_the_clock
+from sitecache.schedule import mark as mark_changes_with_the_clock
 
 from . import bulk, coverage, reports, vocabularies
 from .filters import MAX_QUERY_LENGTH, ListingFilter, active_filters, area_tree
@@ -48,6 +50,7 @@ def paginate(request, queryset):
     return paginator.page(number)
 
 
+@changes_with_the_clock  # the latest news and the next event
 def home(request):
     areas = area_tree(list(Area.objects.with_parents()))
     return render(
@@ -98,7 +101,9 @@ def search(request):
         context["hub_results"], context["hub_total"] = hub_search.find(
             filterset.form.cleaned_data.get("q")
         )
-    return render(request, "directory/search.html", context)
+    response = render(request, "directory/search.html", context)
+    # With search words the page lists news and briefings, which appear when due.
+    return mark_changes_with_the_clock(response) if request.GET.get("q") else response
 
 
 def _place_moved_to_where(params):

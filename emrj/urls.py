@@ -7,6 +7,7 @@ from directory.sitemaps import AreaSitemap, ListingSitemap, ViewSitemap
 from directory.views import robots_txt
 from hub.sitemaps import BriefingSitemap, EventSitemap, HubSitemap, NewsSitemap
 from pages.sitemaps import PageSitemap
+from sitecache.schedule import changes_with_the_clock
 
 # Only the second half of Django's password reset: the one-time link in an
 # invitation email. There is deliberately no public form to request a link,
@@ -37,7 +38,8 @@ sitemaps = {
 
 urlpatterns = [
     path("robots.txt", robots_txt, name="robots-txt"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    # The sitemap lists hub items, which appear at their publish time.
+    path("sitemap.xml", changes_with_the_clock(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     # The admin's "view on site" address (admin/r/…) is the admin site's own, checked
     # version: emrj/admin_site.py.
     path("admin/", admin.site.urls),

@@ -47,9 +47,12 @@ class PublicPageCacheMiddleware:
         # No version means the cache is not answering: the page is served, not kept.
         cacheable = version is not None and request.method == "GET"
         if cacheable and self._cacheable_response(request, response):
-            due = schedule.remembered(version, found.get(schedule.KEY))
-            # Kept only until the next scheduled item appears or event ends.
-            if keep_for := schedule.seconds_until(due, at_most=timeout):
+            keep_for = timeout
+            if schedule.is_marked(response):
+                # Kept only until the next scheduled item appears or event ends.
+                due = schedule.remembered(version, found.get(schedule.KEY))
+                keep_for = schedule.seconds_until(due, at_most=timeout)
+            if keep_for:
                 cache.set(key, (version, response), keep_for)
         response["X-Page-Cache"] = "miss"
         return response

@@ -1,13 +1,16 @@
 """Content that changes with the clock, not with a save: scheduled items and events.
 
 A news item scheduled for nine o'clock, or an event that ends at four, changes the
-public pages without any save bumping the cache version. So every kept page also
-keeps the moment the next such change is due, and is not used after it.
+public pages without any save bumping the cache version. So a page showing such
+content (its view is decorated with ``changes_with_the_clock``) is kept only until
+the next such change is due. Other pages are kept as usual, with no extra query.
 
 Apps say when their next change is due by registering a function that returns an
 aware datetime, or None if nothing is due (hub/apps.py). The earliest is worked
 out once per cache version and remembered beside it, so pages need no extra query.
 """
+
+from functools import wraps
 
 from django.core.cache import cache
 from django.db import DatabaseError
@@ -15,6 +18,27 @@ from django.utils import timezone
 
 KEY = "sitecache:next-change"
 _SOURCES = []
+
+
+def changes_with_the_clock(view):
+    """Mark the pages ``view`` makes as showing content that changes by the clock."""
+
+    @wraps(view)
+    def marked(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        mark(response)
+        return response
+
+    return marked
+
+
+def mark(response):
+    response.changes_with_the_clock = True
+    return response
+
+
+def is_marked(response):
+    return getattr(response, "changes_with_the_clock", False)
 
 
 def register(next_change):

@@ -94,8 +94,11 @@ def test_sitemap_lists_home_search_areas_and_information_index(client):
 
 
 def test_sitemap_lists_nothing_else(client, listings, areas):
+    from hub.models import Briefing, Event, NewsItem
+
     entries = sitemap_entries(client)
-    expected = 4 + 2 + Area.objects.count() + Page.objects.published().count()
+    hub = 4 + sum(model.objects.live().count() for model in (NewsItem, Briefing, Event))
+    expected = 4 + 2 + Area.objects.count() + Page.objects.published().count() + hub
     assert len(entries) == expected
 
 

@@ -201,3 +201,38 @@ def test_the_seeded_hub_has_the_forums_news_briefing_and_past_meeting(client):
     assert "No forum meetings or training are planned" in page
     assert meeting.title in page.split("Past events")[1]
     assert "Issue 1" in text(client, "/knowledge-hub/")
+
+
+def test_the_search_lists_news_and_briefings_below_the_services(client, make_news, make_listing):
+    make_listing(name="Mediation for neighbours", summary="Mediation between neighbours.")
+    make_news(title="Neighbour mediation training", body="A day on mediation.")
+    page = text(client, "/services/?q=mediation")
+    assert page.index("Mediation for neighbours") < page.index("From the knowledge hub")
+    assert "Neighbour mediation training" in page.split("From the knowledge hub")[1]
+
+
+def test_a_title_match_comes_before_a_match_in_the_text(client, make_news):
+    make_news(title="Something else", body="All about conferencing.", publish_at=timezone.now())
+    make_news(title="Conferencing explained", body="Text.", publish_at=timezone.now() - DAY)
+    section = text(client, "/services/?q=conferencing").split("From the knowledge hub")[1]
+    assert section.index("Conferencing explained") < section.index("Something else")
+
+
+def test_every_search_word_must_match_and_searches_without_words_show_no_section(client, make_news):
+    make_news(title="Restorative practice with zebrafish", body="Zebrafish and quokkas.")
+    assert "From the knowledge hub" not in text(client, "/services/?q=zebrafish+wombats")
+    assert "From the knowledge hub" in text(client, "/services/?q=zebrafish+quokkas")
+    assert "From the knowledge hub" not in text(client, "/services/")
+    assert "From the knowledge hub" not in text(client, "/services/?q=the+and")
+
+
+def test_the_hub_pages_make_the_same_few_queries_however_many_items(
+    client, make_news, make_briefing, make_event, django_assert_max_num_queries
+):
+    for _ in range(6):
+        make_news()
+        make_briefing()
+        make_event()
+    for url in ["/knowledge-hub/", "/knowledge-hub/news/", "/knowledge-hub/events/", "/"]:
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
