@@ -14,7 +14,7 @@ PROVIDER_EDITORS = "Provider editors"
 # Provider editors may view, add and change listings; never delete them.
 EDITOR_PERMISSIONS = [("directory", "listing", action) for action in ("view", "add", "change")]
 # Forum staff get every permission of these apps, and may manage people.
-STAFF_APPS = ["directory", "pages", "hub"]
+STAFF_APPS = ["directory", "pages", "hub", "missedsearches"]
 STAFF_EXTRA_MODELS = [
     ("auth", "user"),
     ("auth", "group"),

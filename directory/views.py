@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from hub import latest as hub_latest
 from hub import search as hub_search
+from missedsearches import counting as missed
 from sitecache.schedule import changes_with_the_clock
 from sitecache.schedule import mark as mark_changes_with_the_clock
 
@@ -102,8 +103,27 @@ def search(request):
             filterset.form.cleaned_data.get("q")
         )
     response = render(request, "directory/search.html", context)
+    if context["page_obj"].number == 1 and not context["page_obj"].paginator.count:
+        _count_missed(filterset, params, context.get("where"))
+        response.not_kept = True  # so that every such search reaches here and is counted
     # With search words the page lists news and briefings, which appear when due.
     return mark_changes_with_the_clock(response) if request.GET.get("q") else response
+
+
+def _count_missed(filterset, params, where):
+    """Count a search that found nothing (missedsearches): its words, its place and the
+    filters chosen, which the form has checked are real choices."""
+    chosen = [
+        f"{name}={value}"
+        for name in sorted(filterset.filters)
+        if name not in ("q", "where")
+        for value in params.getlist(name)
+    ]
+    missed.record(
+        words=filterset.form.cleaned_data.get("q") or "",
+        place=where.label if where else "",
+        filters="; ".join(chosen),
+    )
 
 
 def _place_moved_to_where(params):

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pages",
     "hub",
     "outbox",
+    "missedsearches",
 ]
 
 MIDDLEWARE = [

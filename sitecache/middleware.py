@@ -71,6 +71,7 @@ class PublicPageCacheMiddleware:
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200
+            and not getattr(response, "not_kept", False)  # counted on every visit
             and not response.streaming
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")

@@ -219,6 +219,7 @@ def test_a_place_search_makes_the_same_queries_with_more_districts(client, sampl
         return len(captured)
 
     url = "/services/?where=NG9&mode=letter-writing"
+    count(url)  # finds nothing: the first one also makes that day's missed-search count
     before = count(url)
     county = Area.objects.get(slug="nottinghamshire")
     for n in range(20):
