@@ -280,8 +280,26 @@ def listing_changes(listing, *, since, ignore=()):
             model = field.related_model
             found = {o.pk: str(o) for o in model.objects.filter(pk__in=[before, after])}
             before, after = found.get(before, before), found.get(after, after)
+        if isinstance(before, bool) or isinstance(after, bool):
+            before, after = _yes_no(before), _yes_no(after)
+        elif isinstance(before, str) and isinstance(after, str):
+            before, after = normalised_text(before), normalised_text(after)
+            if before == after:  # only line endings or surrounding spaces differed
+                continue
         changes.append((str(field.verbose_name).capitalize(), before or "—", after or "—"))
     return changes
+
+
+def _yes_no(value):
+    return {True: "yes", False: "no"}.get(value, value)
+
+
+def normalised_text(text):
+    """Return ``text`` with one kind of line ending and no spaces at the ends of lines
+    or around the whole: a browser sends CR LF where the database may hold LF, and a
+    save that changed only those changed nothing anyone reads."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(line.rstrip() for line in lines).strip()
 
 
 # JSON lists shown one entry a line, as in the CSV.

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from directory.admin.history import PlainHistoryAdminMixin
 from directory.roles import ForumStaffOnlyAdminMixin
 from pages.revert_admin import RevertAdminMixin
 
@@ -42,7 +43,9 @@ def publication_state(item, now=None):
     return f"Scheduled for {timezone.localtime(item.publish_at):%d %b %Y %H:%M}"
 
 
-class HubItemAdmin(ForumStaffOnlyAdminMixin, RevertAdminMixin, SimpleHistoryAdmin):
+class HubItemAdmin(
+    ForumStaffOnlyAdminMixin, PlainHistoryAdminMixin, RevertAdminMixin, SimpleHistoryAdmin
+):
     list_display = ["title", "state", "publish_at", "updated"]
     list_filter = ["status"]
     search_fields = ["title", "summary", "body"]

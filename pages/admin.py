@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
+from directory.admin.history import PlainHistoryAdminMixin
 from directory.roles import ForumStaffOnlyAdminMixin
 
 from .models import OnwardRoute, Page
@@ -33,7 +34,9 @@ class PageAdminForm(forms.ModelForm):
 
 
 @admin.register(Page)
-class PageAdmin(ForumStaffOnlyAdminMixin, RevertAdminMixin, SimpleHistoryAdmin):
+class PageAdmin(
+    ForumStaffOnlyAdminMixin, PlainHistoryAdminMixin, RevertAdminMixin, SimpleHistoryAdmin
+):
     """Forum staff write the information pages. Every save is kept in the page's
     history and can be reverted; no page is deleted (unpublish it instead, which
     can be undone), and the pages the menu and footer link to are kept on the site."""

@@ -29,7 +29,16 @@ from directory.models import CHECK_AFTER_MONTHS, Listing, Organisation, months_b
 from directory.roles import editable_organisation_ids, is_forum_staff
 
 from .edit_conflicts import EditConflictAdminMixin
+from .history import PlainHistoryAdminMixin
 from .listing_csv import ListingCSVMixin
+from .listing_filters import (
+    AreaFilter,
+    AudienceFilter,
+    ContactFilter,
+    NeedsReviewFilter,
+    OrganisationFilter,
+    OrganisationKindFilter,
+)
 from .listing_form import (
     EDITOR_FIELDS,
     ListingAdminForm,
@@ -97,17 +106,12 @@ class ListingAdmin(
     SharedRoutesMixin,
     ListingReadOnlyFieldsMixin,
     EditConflictAdminMixin,
+    PlainHistoryAdminMixin,
     SimpleHistoryAdmin,
 ):
-    list_display = [
-        "name",
-        "organisation",
-        "status",
-        "freshness",
-        "needs_review",
-        "last_checked",
-        "updated",
-    ]
+    # Few, short columns, so that the list fits 1280 pixels beside the filters; the
+    # change page has the rest (static/admin/css/directory.css sets the widths).
+    list_display = ["name", "organisation", "status", "freshness", "to_review"]
     search_fields = ["name", "summary"]
     list_select_related = ["organisation"]
     filter_horizontal = ["areas"]
@@ -246,9 +250,12 @@ class ListingAdmin(
             return [
                 StatusFilter,
                 FreshnessFilter,
-                "needs_review",
-                "organisation__kind",
-                "organisation",
+                NeedsReviewFilter,
+                ContactFilter,
+                AreaFilter,
+                AudienceFilter,
+                OrganisationKindFilter,
+                ("organisation", OrganisationFilter),
             ]
         return [StatusFilter, FreshnessFilter]
 
@@ -377,11 +384,18 @@ class ListingAdmin(
             services.listing_record_provider_edit(obj, day=obj.last_checked)
         super().save_model(request, obj, form, change)
 
-    @admin.display(boolean=False, description="Freshness", ordering="last_checked")
+    @admin.display(description="Last checked", ordering="last_checked")
     def freshness(self, obj):
+        # One column for both, so the list stays narrow: the verdict, then the date.
         if obj.needs_checking:
-            return format_html('<strong class="app-admin-stale">{}</strong>', "Needs checking")
-        return "Checked"
+            verdict = format_html('<strong class="app-admin-stale">{}</strong>', "Needs checking")
+        else:
+            verdict = "Checked"
+        return format_html("{}<br>{}", verdict, f"{obj.last_checked:%-d %b %Y}")
+
+    @admin.display(description="To review", boolean=True, ordering="needs_review")
+    def to_review(self, obj):
+        return obj.needs_review
 
     @admin.display(description="Revert")
     def revert_link(self, record):

@@ -29,6 +29,7 @@ from directory.roles import is_forum_staff
 
 from . import rows
 from .edit_conflicts import EditConflictAdminMixin, EditConflictForm
+from .history import PlainHistoryAdminMixin
 
 
 class ProtectUsedMixin:
@@ -128,7 +129,7 @@ class ArchivedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(EditConflictAdminMixin, SimpleHistoryAdmin):
+class OrganisationAdmin(EditConflictAdminMixin, PlainHistoryAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "archived", "updated"]
     list_filter = [ArchivedFilter, "kind"]
     search_fields = ["name"]

@@ -317,3 +317,14 @@ def test_view_on_site_goes_to_the_public_page_only_once_it_is_live(make_news):
     live, draft = make_news(), make_news(status=Status.DRAFT)
     assert model_admin.view_on_site(live) == live.get_absolute_url()
     assert model_admin.view_on_site(draft) == f"/admin/hub/newsitem/{draft.pk}/preview/"
+
+
+@pytest.mark.parametrize("model", ["newsitem", "briefing", "event"])
+def test_history_pages_are_in_plain_words(as_staff, make_news, make_briefing, make_event, model):
+    item = {"newsitem": make_news, "briefing": make_briefing, "event": make_event}[model]()
+    item.title = "A new title"
+    item.save()
+    page = as_staff.get(f"{ADMIN}/{model}/{item.pk}/history/").content.decode()
+    assert "Revert to this version…" in page and "A new title" in page
+    for raw in ["REVERT_LINK", "revert_link", "None", "True", "False", 'style="']:
+        assert raw not in page.split('id="content"')[1], raw
