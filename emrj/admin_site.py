@@ -159,6 +159,13 @@ class DirectoryAdminSite(admin.AdminSite):
     site_title = "Directory admin"
     index_title = "Keep the directory up to date"
 
+    def index(self, request, extra_context=None):
+        from directory.roles import is_forum_staff
+
+        # Forum staff see the reports (the coverage report) beside the lists.
+        extra_context = {"is_forum_staff": is_forum_staff(request.user), **(extra_context or {})}
+        return super().index(request, extra_context)
+
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = with_safe_lookups(admin_class or admin.ModelAdmin)
         super().register(model_or_iterable, admin_class, **options)
@@ -173,9 +180,22 @@ class DirectoryAdminSite(admin.AdminSite):
             {"admin_site": self},
             name="view_on_site",
         )
+        from directory.admin.coverage_table import coverage_csv, coverage_view
+
+        coverage = [
+            path(
+                "coverage/", self.admin_view(coverage_view), {"admin_site": self}, name="coverage"
+            ),
+            path(
+                "coverage/coverage.csv",
+                self.admin_view(coverage_csv),
+                {"admin_site": self},
+                name="coverage-csv",
+            ),
+        ]
         # Django's own version of this address answers anyone on the staff with any
         # object's public address; ours takes its place rather than sitting before it.
-        return [
+        return coverage + [
             checked if getattr(url, "name", None) == "view_on_site" else url
             for url in super().get_urls()
         ]

@@ -66,4 +66,10 @@ class MissedSearchAdmin(ForumStaffOnlyAdminMixin, admin.ModelAdmin):
 
 
 def _top(rows, field):
-    return list(rows.values(field).annotate(times=Sum("count")).order_by("-times", field)[:TOP])
+    """The most frequent words (or places), each with a link to search for just that."""
+    top = rows.values(field).annotate(times=Sum("count")).order_by("-times", field)[:TOP]
+    param = "q" if field == "words" else "where"
+    return [
+        {**row, "url": f"{reverse('directory:search')}?{urlencode({param: row[field]})}"}
+        for row in top
+    ]

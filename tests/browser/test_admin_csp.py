@@ -108,6 +108,8 @@ def test_no_admin_page_breaks_the_policy_for_forum_staff(browser, site, people):
         f"/admin/hub/briefing/{briefing.pk}/change/",
         f"/admin/hub/event/{event.pk}/change/",
         "/admin/missedsearches/missedsearch/",
+        "/admin/coverage/",
+        "/admin/coverage/?show=offence",
         "/admin/directory/problemreport/",
         "/admin/auth/user/",
         "/admin/password_change/",

@@ -2,10 +2,12 @@
 
 import datetime
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db.models.query import QuerySet
 from django.test import Client
 from django.utils import timezone
 
@@ -65,6 +67,9 @@ def test_a_place_outside_the_region_is_counted_by_name(client):
         ("call me 07700 900123 please", "call me please"),
         ("mediation LE11 3TU", "mediation le11"),
         ("born 1990", "born"),
+        ("ring 0116 255 1234", "ring"),
+        ("for 16 18 year olds", "for 16 18 year olds"),
+        ("LE11 3 mediation", "le11 mediation"),
         ("  Letter   WRITING ", "letter writing"),
     ],
 )
@@ -74,7 +79,21 @@ def test_words_are_scrubbed_of_what_could_identify_someone(typed, kept):
 
 def test_nothing_is_stored_when_nothing_is_left_once_scrubbed():
     assert counting.record(words="07700 900123 jo@example.org") is False
+    # Filters alone would be the count of a different search from the one made.
+    assert counting.record(words="07700 900123", filters="audience=victims") is False
     assert not MissedSearch.objects.exists()
+
+
+@pytest.mark.parametrize("typed", ["LE11 3TU", "le113tu", "LE11 3", "LE11"])
+def test_a_place_keeps_no_more_of_a_postcode_than_its_district(typed):
+    assert counting.scrub_place(typed) == "LE11"
+
+
+def test_a_repeat_search_that_found_services_comes_from_the_page_cache(client, make_listing):
+    # The page cache is on: without not_kept the second zero-result search is not counted.
+    make_listing(name="Harbour mediation")
+    assert search(client, q="harbour")["X-Page-Cache"] == "miss"
+    assert search(client, q="harbour")["X-Page-Cache"] == "hit"
 
 
 def test_the_model_has_no_place_for_anything_identifying():
@@ -90,6 +109,22 @@ def test_counting_twice_adds_up():
     counting.record(words="quokka")
     counting.record(words="quokka")
     assert MissedSearch.objects.get().count == 2
+
+
+def test_a_count_made_meanwhile_by_another_request_is_added_to():
+    # The other request makes the row between this one's update and its insert.
+    counting.record(words="quokka")
+    real_update = QuerySet.update
+    calls = []
+
+    def first_update_finds_no_row(queryset, **kwargs):
+        calls.append(kwargs)
+        return 0 if len(calls) == 1 else real_update(queryset, **kwargs)
+
+    with mock.patch.object(QuerySet, "update", first_update_finds_no_row):
+        assert counting.record(words="quokka") is True
+    assert MissedSearch.objects.get().count == 2
+    assert len(calls) == 2
 
 
 def test_counts_older_than_12_months_are_deleted(client):
@@ -121,6 +156,8 @@ def test_staff_see_the_most_searched_words_and_places_and_can_try_them(client):
     assert "In the last 30 days: 4 searches found nothing" in text
     assert text.index(NOTHING) < text.index("wombats")
     assert f"/services/?q={NOTHING}&amp;where=Manchester" in text
+    assert f'<a href="/services/?q={NOTHING}">{NOTHING}</a>' in text
+    assert '<a href="/services/?where=Manchester">Manchester</a>' in text
     assert staff.get("/admin/missedsearches/missedsearch/add/").status_code == 403
 
 
