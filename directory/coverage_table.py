@@ -63,7 +63,7 @@ def _tree(areas):
     return ordered
 
 
-def _police_area(area, by_id):
+def police_area_name(area, by_id):
     for ancestor in [area, *_ancestors(area, by_id)]:
         if ancestor.kind == Area.Kind.PCC_AREA:
             return ancestor.name
@@ -83,33 +83,47 @@ def search_url(area, spec, term):
     return f"{reverse('directory:search')}?{urlencode({'area': area.slug, spec.param: term.slug})}"
 
 
+def available_by_area(areas):
+    """{area pk: ids of the published listings available to someone living there}."""
+    by_id = {area.pk: area for area in areas}
+    listing_areas = {}
+    for listing_id, area_id in Listing.areas.through.objects.filter(
+        listing__in=Listing.objects.published()
+    ).values_list("listing_id", "area_id"):
+        listing_areas.setdefault(listing_id, set()).add(area_id)
+    descendants = _descendants(areas)
+    available = {}
+    for area in areas:
+        reach = {area.pk, *(a.pk for a in _ancestors(area, by_id)), *descendants[area.pk]}
+        available[area.pk] = {pk for pk, covered in listing_areas.items() if covered & reach}
+    return available
+
+
+def listings_with_terms(spec):
+    """{term pk: ids of the published listings with that term} for TERM_FIELDS ``spec``."""
+    through = Listing._meta.get_field(spec.name).remote_field.through
+    term_field = f"{Term._meta.model_name}_id"
+    listings_with = {}
+    for listing_id, term_id in through.objects.filter(
+        listing__in=Listing.objects.published()
+    ).values_list("listing_id", term_field):
+        listings_with.setdefault(term_id, set()).add(listing_id)
+    return listings_with
+
+
 def build(spec):
     """Return (terms, rows) for the vocabulary of TERM_FIELDS entry ``spec``."""
     areas = list(Area.objects.all())
     by_id = {area.pk: area for area in areas}
-    published = Listing.objects.published()
-    listing_areas = {}
-    for listing_id, area_id in Listing.areas.through.objects.filter(
-        listing__in=published
-    ).values_list("listing_id", "area_id"):
-        listing_areas.setdefault(listing_id, set()).add(area_id)
-    through = Listing._meta.get_field(spec.name).remote_field.through
-    term_field = f"{Term._meta.model_name}_id"
-    listings_with = {}
-    for listing_id, term_id in through.objects.filter(listing__in=published).values_list(
-        "listing_id", term_field
-    ):
-        listings_with.setdefault(term_id, set()).add(listing_id)
+    available = available_by_area(areas)
+    listings_with = listings_with_terms(spec)
     terms = list(Term.objects.filter(vocabulary=spec.vocabulary).order_by("position", "name"))
-    descendants = _descendants(areas)
 
     rows = []
     for area, depth in _tree(areas):
-        reach = {area.pk, *(a.pk for a in _ancestors(area, by_id)), *descendants[area.pk]}
-        available = {pk for pk, covered in listing_areas.items() if covered & reach}
-        row = Row(area=area, depth=depth, police_area=_police_area(area, by_id))
+        row = Row(area=area, depth=depth, police_area=police_area_name(area, by_id))
         for term in terms:
-            count = len(available & listings_with.get(term.pk, set()))
+            count = len(available[area.pk] & listings_with.get(term.pk, set()))
             row.cells.append((term, count, search_url(area, spec, term)))
         rows.append(row)
     return terms, rows

@@ -10,9 +10,15 @@ from .models import Area, Listing
 
 
 class ViewSitemap(Sitemap):
-    """The pages every visitor starts from: home, search and the two indexes."""
+    """The pages every visitor starts from: home, search, the two indexes and the map."""
 
-    url_names = ["directory:home", "directory:search", "directory:area-list", "pages:page-list"]
+    url_names = [
+        "directory:home",
+        "directory:search",
+        "directory:area-list",
+        "directory:area-map",
+        "pages:page-list",
+    ]
 
     def items(self):
         return self.url_names

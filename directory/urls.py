@@ -15,5 +15,6 @@ urlpatterns = [
         name="report-problem-sent",
     ),
     path("areas/", views.area_list, name="area-list"),
+    path("areas/map/", views.area_map, name="area-map"),
     path("areas/<slug:slug>/", views.area_detail, name="area-detail"),
 ]

@@ -14,7 +14,7 @@ from missedsearches import counting as missed
 from sitecache.schedule import changes_with_the_clock
 from sitecache.schedule import mark as mark_changes_with_the_clock
 
-from . import bulk, coverage, reports, vocabularies
+from . import bulk, coverage, coverage_map, reports, vocabularies
 from .filters import MAX_QUERY_LENGTH, ListingFilter, active_filters, area_tree
 from .forms import ProblemReportForm
 from .models import Area, Listing
@@ -199,6 +199,42 @@ def area_list(request):
         "directory/area_list.html",
         {"areas": area_tree(list(Area.objects.with_parents()))},
     )
+
+
+def area_map(request):
+    """The region's council or police areas shaded by the services available in each,
+    optionally only the services for one kind of visitor; a table says the same in words."""
+    level = request.GET.get("show", "").strip() or coverage_map.DEFAULT_LEVEL
+    audiences = coverage_map.audience_terms()
+    chosen = request.GET.get("audience", "").strip()
+    audience = next((term for term in audiences if term.slug == chosen), None)
+    errors = []
+    if level not in coverage_map.LEVELS:
+        errors.append(
+            {"anchor": "show", "label": "Show", "message": "Choose council areas or police areas."}
+        )
+    if chosen and audience is None:
+        errors.append(
+            {
+                "anchor": "audience",
+                "label": "Who the services are for",
+                "message": "Choose who the services are for from the list.",
+            }
+        )
+    context = {
+        "levels": coverage_map.LEVELS,
+        "level": level,
+        "level_label": coverage_map.LEVELS.get(level, ""),
+        "audiences": audiences,
+        "audience": audience,
+        "bands": coverage_map.BANDS,
+        "source": coverage_map.source(),
+    }
+    if errors:
+        context["errors"] = errors
+        return render(request, "directory/area_map.html", context, status=400)
+    context["map"] = coverage_map.build(level, audience)
+    return render(request, "directory/area_map.html", context)
 
 
 def area_detail(request, slug):

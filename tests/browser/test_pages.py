@@ -40,6 +40,12 @@ PAGE_TYPES = [
     ("listing", f"/services/{LISTING}/", 200),
     ("areas", "/areas/", 200),
     ("area", "/areas/leicester-leicestershire-and-rutland/", 200),
+    ("coverage map", "/areas/map/", 200),
+    (
+        "coverage map of police areas for one kind of visitor",
+        "/areas/map/?show=police&audience=people-harmed",
+        200,
+    ),
     ("information index", "/information/", 200),
     ("page not found", "/no-such-page/", 404),
     ("report a problem", f"/services/{LISTING}/report/", 200),

@@ -87,9 +87,9 @@ def test_sitemap_lists_the_published_information_pages_only(client):
     assert f"{HOST}{hidden.get_absolute_url()}" not in entries
 
 
-def test_sitemap_lists_home_search_areas_and_information_index(client):
+def test_sitemap_lists_home_search_areas_map_and_information_index(client):
     entries = sitemap_entries(client)
-    for path in ["/", "/services/", "/areas/", "/information/"]:
+    for path in ["/", "/services/", "/areas/", "/areas/map/", "/information/"]:
         assert f"{HOST}{path}" in entries
 
 
@@ -98,7 +98,7 @@ def test_sitemap_lists_nothing_else(client, listings, areas):
 
     entries = sitemap_entries(client)
     hub = 4 + sum(model.objects.live().count() for model in (NewsItem, Briefing, Event))
-    expected = 4 + 2 + Area.objects.count() + Page.objects.published().count() + hub
+    expected = 5 + 2 + Area.objects.count() + Page.objects.published().count() + hub
     assert len(entries) == expected
 
 
