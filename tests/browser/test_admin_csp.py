@@ -134,3 +134,40 @@ def test_no_admin_page_breaks_the_policy_for_a_provider_editor(browser, site, pe
     page.context.close()
 
     assert {path: problems for path, problems in found.items() if problems} == {}
+
+
+# For each key column of the listings list: how many lines its longest cell takes, and
+# whether the table ends inside the window.
+MEASURE_LISTINGS = """() => {
+  const lines = (cell) => {
+    const tops = new Set();
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      if (!walker.currentNode.textContent.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(walker.currentNode);
+      for (const rect of range.getClientRects()) tops.add(Math.round(rect.top));
+    }
+    return tops.size;
+  };
+  const most = (selector) => Math.max(...[...document.querySelectorAll(selector)].map(lines));
+  return {
+    right: document.querySelector("#result_list").getBoundingClientRect().right,
+    width: document.documentElement.clientWidth,
+    status: most("#result_list td.field-status"),
+    headers: most("#result_list thead th.column-status, #result_list thead th.column-to_review"),
+  };
+}"""
+
+
+def test_the_listings_list_fits_1280_pixels_with_each_status_on_one_line(
+    browser, site, people
+):
+    page = signed_in_page(browser, site, people["staff"])
+    page.goto(site + "/admin/directory/listing/")
+    found = page.evaluate(MEASURE_LISTINGS)
+    page.context.close()
+
+    assert found["right"] <= found["width"], found
+    assert found["status"] == 1, found  # "Published", not "Pu/bli/shed"
+    assert found["headers"] == 1, found
