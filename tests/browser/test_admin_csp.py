@@ -160,9 +160,7 @@ MEASURE_LISTINGS = """() => {
 }"""
 
 
-def test_the_listings_list_fits_1280_pixels_with_each_status_on_one_line(
-    browser, site, people
-):
+def test_the_listings_list_fits_1280_pixels_with_each_status_on_one_line(browser, site, people):
     page = signed_in_page(browser, site, people["staff"])
     page.goto(site + "/admin/directory/listing/")
     found = page.evaluate(MEASURE_LISTINGS)
