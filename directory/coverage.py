@@ -28,12 +28,17 @@ def mark_partial(listings, chosen, all_areas):
             listing.covers_only = sorted(area.name for area in covered if area.pk in inside)
 
 
-def no_local_service(results, chosen, all_areas):
-    """True when no result is for the chosen place itself: only region-wide ones, or none."""
-    local = {
+def local_area_ids(chosen, all_areas):
+    """The areas a service must be for to be local to the chosen ones: any of them, an
+    area around them short of the whole region, or an area inside them."""
+    return {
         a.pk for area in chosen for a in area.lineage() if a.kind != Area.Kind.REGION
     } | descendant_ids(chosen, all_areas)
-    return not results.with_related("areas", local).exists()
+
+
+def no_local_service(results, chosen, all_areas):
+    """True when no result is for the chosen place itself: only region-wide ones, or none."""
+    return not results.with_related("areas", local_area_ids(chosen, all_areas)).exists()
 
 
 def place_name(chosen):

@@ -12,12 +12,11 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
 from django.db.models.functions import Lower
 
 from sitecache.version import current_version_and
 
-from . import vocabularies
+from . import facet_index, vocabularies
 from .models import Area, Listing, Organisation, Term
 from .where import MAX_WHERE_LENGTH, resolve_where
 
@@ -177,12 +176,68 @@ class ListingFilter(django_filters.FilterSet):
     def filter_self_referral(self, queryset, name, value):
         return queryset.filter(self_referral=True) if value == "yes" else queryset
 
-    def filter_queryset_except(self, queryset, excluded):
-        """Apply every filter but ``excluded``: the base for that filter's counts."""
+    # --- The same filters over the in-memory index (facet_index) ------------------
+
+    def index(self):
+        if getattr(self, "_index", None) is None:
+            self._index = facet_index.current()
+        return self._index
+
+    def _matching(self):
+        """{filter name: the listings it lets through}, for every filter in force, and
+        the text search's rank of each listing it found (None without search words)."""
+        if getattr(self, "_matching_cache", None) is not None:
+            return self._matching_cache
+        index, found, ranks = self.index(), {}, None
         for name, value in self.form.cleaned_data.items():
+            if not value:
+                continue
+            filter_ = self.filters[name]
+            if name == "where":
+                found[name] = 0 if value.outside_region else index.in_areas(value.areas)
+            elif name == "q":
+                matches = self.queryset.search(value)
+                if matches is self.queryset:
+                    continue  # nothing to search for: stop words or symbols
+                if "rank" in matches.query.annotations:
+                    pairs = list(matches.order_by().values_list("pk", "rank"))
+                    ranks = {index.position[pk]: r for pk, r in pairs if pk in index.position}
+                else:
+                    pairs = [(pk, None) for pk in matches.order_by().values_list("pk", flat=True)]
+                found[name] = index.of_pks(pk for pk, _rank in pairs)
+            elif name == "area":
+                found[name] = index.in_areas(value)
+            elif name == "kind":
+                found[name] = index.with_any(index.kinds, value)
+            elif name == "self_referral":
+                found[name] = index.self_referral
+            elif name == "organisation":
+                found[name] = index.with_any(index.organisations, [org.pk for org in value])
+            elif isinstance(filter_, TermFilter):
+                found[name] = index.with_any(index.terms, [term.pk for term in value])
+            else:  # a filter added without saying how the index applies it
+                raise NotImplementedError(f"The facet index cannot apply the {name} filter.")
+        self._matching_cache = (found, ranks)
+        return self._matching_cache
+
+    def _matched(self, excluded=None):
+        """The listings every filter in force lets through, except ``excluded``."""
+        matched = self.index().everything
+        for name, bits in self._matching()[0].items():
             if name != excluded:
-                queryset = self.filters[name].filter(queryset, value)
-        return queryset
+                matched &= bits
+        return matched
+
+    def results(self):
+        """The results in the search's order, counted and paged from the index."""
+        found, ranks = self._matching()
+        return facet_index.Results(
+            self.index(),
+            self._matched(),
+            self.queryset.for_listing(),
+            ranks=ranks,
+            chosen=self.chosen_areas(),
+        )
 
     # --- What the page shows about the filters --------------------------------
 
@@ -190,8 +245,8 @@ class ListingFilter(django_filters.FilterSet):
         """Return each filter's options with the number of matching listings
         if that option were added to the other filters chosen.
 
-        Counting takes most of a search's queries, and every page of the same search
-        (and every visitor) needs the same counts, so they are cached under the site's
+        The counts are intersections in the facet index; every page of the same search
+        (and every visitor) needs the same ones, so they are also cached under the site's
         cache version: any change to the directory is counted afresh.
         """
         timeout = settings.FACET_CACHE_SECONDS
@@ -224,25 +279,17 @@ class ListingFilter(django_filters.FilterSet):
             *term_facets[FIRST_TERM_FACETS:],
         ]
 
-    def _base(self, name):
-        return self.filter_queryset_except(self.queryset, name)
-
     def _term_facet(self, name, terms, chosen):
         filter_ = self.filters[name]
-        relation = Listing._meta.get_field(filter_.field_name)
-        through = relation.remote_field.through
-        term_column = relation.m2m_reverse_field_name()
-        counts = dict(
-            through.objects.filter(
-                **{f"{relation.m2m_field_name()}__in": self._base(name).values("pk")}
-            )
-            .values_list(term_column)
-            .annotate(n=Count(relation.m2m_field_name()))
-            .order_by()
-        )
+        base, index = self._matched(name), self.index()
         chosen_slugs = {term.slug for term in chosen}
         options = [
-            FacetOption(term.slug, term.name, counts.get(term.pk, 0), term.slug in chosen_slugs)
+            FacetOption(
+                term.slug,
+                term.name,
+                (base & index.terms.get(term.pk, 0)).bit_count(),
+                term.slug in chosen_slugs,
+            )
             for term in terms
             if term.vocabulary == filter_.vocabulary
         ]
@@ -250,28 +297,13 @@ class ListingFilter(django_filters.FilterSet):
 
     def _area_facet(self, chosen):
         areas = shown_areas(self.all_areas(), [*chosen, *self._where_areas()])
-        links = Listing.areas.through.objects.filter(listing__in=self._base("area").values("pk"))
-        # One pass over the area links: for each area, the distinct listings available
-        # there (linked to it, an area around it or an area inside it), as the filter
-        # finds them. (A correlated EXISTS per area and listing took ten times as long
-        # with 5,000 listings.)
-        inside = areas_inside(self.all_areas())
-        counts = links.aggregate(
-            **{
-                f"area_{area.pk}": Count(
-                    "listing",
-                    distinct=True,
-                    filter=Q(area__in=[a.pk for a in area.lineage()] + inside[area.pk]),
-                )
-                for area in areas
-            }
-        )
+        base, index = self._matched("area"), self.index()
         chosen_slugs = {area.slug for area in chosen}
         options = [
             FacetOption(
                 area.slug,
                 area.name,
-                counts[f"area_{area.pk}"],
+                (base & index.in_areas([area])).bit_count(),
                 area.slug in chosen_slugs,
                 depth=len(area.ancestors()),
             )
@@ -284,17 +316,17 @@ class ListingFilter(django_filters.FilterSet):
         return list(where.areas) if where else []
 
     def _kind_facet(self, chosen):
-        counts = dict(
-            self._base("kind").values_list("organisation__kind").annotate(n=Count("pk")).order_by()
-        )
+        base, index = self._matched("kind"), self.index()
         options = [
-            FacetOption(value, label, counts.get(value, 0), value in chosen)
+            FacetOption(
+                value, label, (base & index.kinds.get(value, 0)).bit_count(), value in chosen
+            )
             for value, label in Organisation.Kind.choices
         ]
         return Facet("kind", "Who runs it", options)
 
     def _self_referral_facet(self, chosen):
-        count = self._base("self_referral").filter(self_referral=True).count()
+        count = (self._matched("self_referral") & self.index().self_referral).bit_count()
         return Facet(
             "self_referral",
             "Contact the service yourself",
@@ -318,15 +350,6 @@ def shown_areas(areas, chosen):
         for area in areas
         if len(area.ancestors()) <= FACET_DEPTH or area.parent_id in open_ids or area.pk in open_ids
     ]
-
-
-def areas_inside(areas):
-    """Map each area's id to the ids of every area inside it, from a list of all areas."""
-    inside = {area.pk: [] for area in areas}
-    for area in areas:
-        for ancestor in area.ancestors():
-            inside.setdefault(ancestor.pk, []).append(area.pk)
-    return inside
 
 
 def area_tree(areas):

@@ -77,7 +77,7 @@ def search(request):
         if "where" in filterset.form.errors:
             context["where_suggestions"] = _where_suggestions(filterset, params)
         return render(request, "directory/search.html", context, status=400)
-    results = filterset.qs.for_listing()
+    results = filterset.results()
     context["where"] = filterset.form.cleaned_data.get("where")
     context["active_filters"] = active_filters(filterset, params)
     # Search words and filters make endless combinations of thin pages, and words echo
@@ -92,7 +92,9 @@ def search(request):
     chosen, all_areas = filterset.chosen_areas(), filterset.all_areas()
     if chosen:
         coverage.mark_partial(context["page_obj"], chosen, all_areas)
-        context["no_local_service"] = coverage.no_local_service(results, chosen, all_areas)
+        context["no_local_service"] = not results.linked_to_any(
+            coverage.local_area_ids(chosen, all_areas)
+        )
         context["place_name"] = coverage.place_name(chosen)
         cleaned = filterset.form.cleaned_data
         context["narrowed"] = any(v for k, v in cleaned.items() if k not in ("where", "area"))
