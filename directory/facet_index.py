@@ -20,8 +20,8 @@ from django.db.models.functions import Lower
 
 from sitecache.version import current_version, current_version_and
 
-from . import vocabularies
-from .models import Area, Listing, descendant_ids
+from . import per_version, relations, vocabularies
+from .models import Listing, descendant_ids
 
 KEY = "directory:facet-index"
 # The index of 50,000 listings pickles to about 1 MB: kept a day at most, and rebuilt at
@@ -146,7 +146,7 @@ def build():
     index.self_referral = _bits((position[pk] for pk, *_rest, own in rows if own), size)
     area_links = Listing.areas.through.objects.filter(listing__in=published)
     index.linked = grouped(area_links.values_list("listing_id", "area_id"))
-    areas = list(Area.objects.with_parents())
+    areas = per_version.all_areas()
     for area in areas:
         around = {a.pk for a in area.lineage()}
         index.available[area.pk] = index.with_any(
@@ -240,4 +240,5 @@ class Results:
         if not pks:
             return []
         found = {listing.pk: listing for listing in self.queryset.filter(pk__in=pks)}
-        return [found[pk] for pk in pks if pk in found]
+        listings = [found[pk] for pk in pks if pk in found]
+        return relations.load(listings, relations.CARD_RELATIONS)

@@ -14,7 +14,7 @@ from missedsearches import counting as missed
 from sitecache.schedule import changes_with_the_clock
 from sitecache.schedule import mark as mark_changes_with_the_clock
 
-from . import bulk, coverage, coverage_map, reports, vocabularies
+from . import bulk, coverage, coverage_map, per_version, relations, reports, vocabularies
 from .filters import MAX_QUERY_LENGTH, ListingFilter, active_filters, area_tree
 from .forms import ProblemReportForm
 from .models import Area, Listing
@@ -53,7 +53,7 @@ def paginate(request, queryset):
 
 @changes_with_the_clock  # the latest news and the next event
 def home(request):
-    areas = area_tree(list(Area.objects.with_parents()))
+    areas = area_tree(per_version.all_areas())
     return render(
         request,
         "directory/home.html",
@@ -96,8 +96,9 @@ def search(request):
             coverage.local_area_ids(chosen, all_areas)
         )
         context["place_name"] = coverage.place_name(chosen)
-        cleaned = filterset.form.cleaned_data
-        context["narrowed"] = any(v for k, v in cleaned.items() if k not in ("where", "area"))
+        context["narrowed"] = any(
+            filterset.chosen(name) for name in filterset.filters if name not in ("where", "area")
+        )
     context["page_params"] = _params_without_page(request)
     if context["page_obj"].number == 1:
         # Below the services: the knowledge hub's news and briefings with these words.
@@ -140,7 +141,7 @@ def _place_moved_to_where(params):
         return None  # the form says what is wrong
     areas = None
     if where:
-        areas = list(Area.objects.with_parents())
+        areas = per_version.all_areas()
         instead = without_full_postcode(where, areas)
         if instead is None:
             return None
@@ -150,7 +151,7 @@ def _place_moved_to_where(params):
         return moved
     if not words:
         return None
-    areas = list(Area.objects.with_parents())
+    areas = per_version.all_areas()
     found = split_place_from_words(words, areas)
     if found is None:
         return None
@@ -186,12 +187,9 @@ def download_csv(request):
 
 def listing_detail(request, slug):
     listing = get_object_or_404(
-        Listing.objects.published()
-        .select_related("organisation")
-        .prefetch_related(*vocabularies.FIELD_NAMES)
-        .prefetch_related("areas"),
-        slug=slug,
+        Listing.objects.published().select_related("organisation"), slug=slug
     )
+    relations.load([listing], vocabularies.RELATIONS)  # one query for every area and term
     return render(request, "directory/listing_detail.html", {"listing": listing})
 
 
@@ -199,7 +197,7 @@ def area_list(request):
     return render(
         request,
         "directory/area_list.html",
-        {"areas": area_tree(list(Area.objects.with_parents()))},
+        {"areas": area_tree(per_version.all_areas())},
     )
 
 
@@ -241,7 +239,7 @@ def area_map(request):
 
 def area_detail(request, slug):
     """List every service available to someone living in the area, closest first."""
-    all_areas = list(Area.objects.with_parents())
+    all_areas = per_version.all_areas()
     area = next((a for a in all_areas if a.slug == slug), None)
     if area is None:
         raise Http404("No such area.")

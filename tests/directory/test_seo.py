@@ -243,7 +243,8 @@ def test_listing_page_makes_no_more_queries_for_more_areas_terms_and_routes(
             assert client.get(url).status_code == 200
         return len(captured)
 
-    assert count("/services/few/") == count("/services/many/")
+    client.get("/services/")  # the first page after a change reads the areas and terms
+    assert count("/services/few/") == count("/services/many/") <= 4
 
 
 # --- Listing pages: canonical, description, Open Graph -------------------------------
