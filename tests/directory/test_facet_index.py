@@ -149,3 +149,41 @@ def test_positions_come_lowest_first_and_page_by_count():
         stop = start + rng.randrange(0, 30)
         assert facet_index.positions_of(bits, start, stop) == chosen[start:stop]
     assert facet_index.positions_of(0) == []
+
+
+def test_search_words_are_looked_up_once_per_version_whatever_the_filters(generated):
+    from sitecache.version import bump_version
+
+    def text_queries(query):
+        with CaptureQueriesContext(connection) as captured:
+            assert_agrees(query)
+        return [q for q in captured if "fts" in q["sql"].lower() or "@@" in q["sql"]]
+
+    facet_index._text_local.clear()
+    found = filterset("q=mediation").results().count()
+    # The same words with other filters and pages: the index answers, not the database
+    # (the oracle in assert_agrees still asks the database, through ListingFilter.qs).
+    with CaptureQueriesContext(connection) as captured:
+        for query in ["q=mediation&area=rutland", "q=Mediation&mode=letter-writing"]:
+            filterset(query).results().count()
+            filterset(query).count_facets()
+    assert not [q for q in captured if "fts" in q["sql"].lower() or "@@" in q["sql"]]
+    # Another process shares the words' listings through the cache.
+    facet_index._text_local.clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert filterset("q=mediation").results().count() == found
+    assert not [q for q in captured if "fts" in q["sql"].lower() or "@@" in q["sql"]]
+    # Any change looks them up again.
+    listing = Listing.objects.published().search("mediation").first()
+    Listing.objects.filter(pk=listing.pk).update(status="draft")
+    bump_version()
+    assert filterset("q=mediation").results().count() == found - 1
+    assert text_queries("q=mediation")
+
+
+def test_a_process_keeps_only_the_last_few_searches_words(generated):
+    facet_index._text_local.clear()
+    for n in range(facet_index.TEXT_KEPT + 10):
+        filterset(f"q=word{n}").results().count()
+    assert len(facet_index._text_local) == facet_index.TEXT_KEPT
+    assert (facet_index.current_version(), "word0") not in facet_index._text_local
