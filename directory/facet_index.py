@@ -294,3 +294,11 @@ def _find_text(index, queryset, words):
         }
         return _bits(ranks, len(index.ids)), ranks
     return index.of_pks(matches.values_list("pk", flat=True)), None
+
+
+def forget_text(words):
+    """Drop what is kept for ``words``, here and in the cache (the benchmark's cold runs)."""
+    normal = words.strip().lower()
+    for key in [key for key in _text_local if key[1] == normal]:
+        del _text_local[key]
+    cache.delete(TEXT_KEY + hashlib.sha256(normal.encode()).hexdigest())
