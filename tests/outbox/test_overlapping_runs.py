@@ -189,4 +189,8 @@ def test_two_send_queued_email_processes_at_once_send_each_email_once(
     assert smtp_sink.recipients() == addresses
     sent = [int(re.search(r"Sent (\d+) email", out).group(1)) for out in outputs]
     assert sum(sent) == len(addresses)
-    assert all(sent), f"both runs should have sent some emails: {outputs}"
+    # SQLite lets one process write at a time, so on a busy machine the first run can claim
+    # every batch before the second gets the lock (CI once saw 0 and 150): each email going
+    # once is the property. PostgreSQL claims rows side by side, so both runs share the work.
+    if connection.vendor == "postgresql":
+        assert all(sent), f"both runs should have sent some emails: {outputs}"
