@@ -23,7 +23,7 @@ from django.db.models.functions import Lower
 from sitecache.version import current_version, current_version_and
 
 from . import per_version, relations, vocabularies
-from .models import Listing, descendant_ids
+from .models import Listing, closeness_levels, descendant_ids
 
 KEY = "directory:facet-index"
 # The index of 50,000 listings pickles to about 1 MB: kept a day at most, and rebuilt at
@@ -114,14 +114,8 @@ class FacetIndex:
     def closeness_groups(self, areas):
         """The listings in the order of ListingQuerySet.by_closeness: one set per level
         (services for the place, then each larger area around it, then the rest)."""
-        levels = []
-        for area in areas:
-            for distance, ancestor in enumerate(area.lineage()):
-                while len(levels) <= distance:
-                    levels.append(set())
-                levels[distance].add(ancestor.pk)
         groups, taken = [], 0
-        for ids in levels:
+        for ids in closeness_levels(areas):
             group = self.with_any(self.linked, ids) & ~taken
             groups.append(group)
             taken |= group

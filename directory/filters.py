@@ -142,6 +142,8 @@ class ListingFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._all_areas = None
+        self._index = None  # the facet index, fetched once per search
+        self._matching_cache = None  # what each filter in force lets through
         self.form.fields["where"].areas = self.all_areas
 
     def all_areas(self):
@@ -180,7 +182,7 @@ class ListingFilter(django_filters.FilterSet):
     # --- The same filters over the in-memory index (facet_index) ------------------
 
     def index(self):
-        if getattr(self, "_index", None) is None:
+        if self._index is None:
             self._index = facet_index.current()
         return self._index
 
@@ -196,7 +198,7 @@ class ListingFilter(django_filters.FilterSet):
     def _matching(self):
         """{filter name: the listings it lets through}, for every filter in force, and
         the text search's rank of each listing it found (None without search words)."""
-        if getattr(self, "_matching_cache", None) is not None:
+        if self._matching_cache is not None:
             return self._matching_cache
         index, found, ranks = self.index(), {}, None
         for name in self.form.cleaned_data:

@@ -271,6 +271,19 @@ def vocabulary(name):
 # --- Listings ----------------------------------------------------------------
 
 
+def closeness_levels(areas):
+    """The area ids at each distance from ``areas``: the areas themselves, then each
+    larger area around them in turn (ListingQuerySet.by_closeness and the facet index
+    order results by these)."""
+    levels = []
+    for area in areas:
+        for distance, ancestor in enumerate(area.lineage()):
+            while len(levels) <= distance:
+                levels.append(set())
+            levels[distance].add(ancestor.pk)
+    return levels
+
+
 class ListingQuerySet(models.QuerySet):
     def published(self):
         """Listings the public may see: published, and not of an archived organisation."""
@@ -287,12 +300,7 @@ class ListingQuerySet(models.QuerySet):
         """Order listings for someone in ``areas``: services for that place first,
         then those for each larger area around it (region-wide last), then those
         covering only part of it; by name within each group."""
-        levels = []
-        for area in areas:
-            for distance, ancestor in enumerate(area.lineage()):
-                while len(levels) <= distance:
-                    levels.append(set())
-                levels[distance].add(ancestor.pk)
+        levels = closeness_levels(areas)
         links = Listing.areas.through.objects.filter(listing=OuterRef("pk"))
         closeness = Case(
             *[
